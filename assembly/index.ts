@@ -1,0 +1,44 @@
+// The exported ABI of lrlab.wasm, nothing else. Only integers and floats cross
+// the boundary: TypeScript reads and writes params, grads, slots and data
+// through Float32Array views at the addresses these functions return.
+//
+// Setup, once per model:  setLayerCount, setLayer × L, setLoss, setOptimizer, layout,
+//                         initParams, resetOptimizer
+// Once per data set:      dataReset, dataReserve (then TS writes rows at dataXPtr/dataYPtr)
+// Training:               beginEpoch once per epoch, trainBatch once per minibatch.
+import * as arena from './arena';
+import { initFill } from './init';
+import { rngSeed } from './random';
+import * as net from './network';
+import * as opt from './optimizers/index';
+import { ACT_LINEAR } from './kernels/activations';
+
+export { setLayerCount, setLayer, dataReset, dataReserve } from './arena';
+export { setLoss, beginEpoch, trainBatch, computeGradients, evaluateSlot, predictRows } from './network';
+export { setOptimizer, resetOptimizer } from './optimizers/index';
+
+/** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
+export function layout(cap: i32): usize {
+  return arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
+}
+
+/** Draws every weight from the seed (stream 0), layer by layer, W then b (b is always zero). */
+export function initParams(seed: u32): void {
+  rngSeed(seed, 0);
+  for (let l = 0; l < arena.layerCount; l++) {
+    const inDim = arena.field(l, arena.L_IN), outDim = arena.field(l, arena.L_OUT);
+    initFill(arena.ptrField(l, arena.L_W), inDim * outDim, arena.field(l, arena.L_INIT), inDim, outDim);
+    memory.fill(arena.ptrField(l, arena.L_B), 0, <usize>outDim << 2);
+  }
+}
+
+export function paramsPtr(): usize { return arena.paramsPtr; }
+export function gradsPtr(): usize { return arena.gradsPtr; }
+export function slotsPtr(): usize { return arena.slotsPtr; }
+export function scalarsPtr(): usize { return arena.scalarsPtr; }
+export function paramCount(): i32 { return arena.paramCount; }
+export function slotStride(): i32 { return arena.slotStride; }
+export function slotCount(): i32 { return arena.slotCount; }
+export function dataXPtr(slot: i32): usize { return arena.slotX(slot); }
+export function dataYPtr(slot: i32): usize { return arena.slotY(slot); }
+export function correctCount(): i32 { return net.correctCount; }

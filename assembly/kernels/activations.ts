@@ -1,0 +1,104 @@
+// Activations, forward (Z -> A) and backward (dA -> dZ, in place), on
+// [rows × cols] row-major f32. Formulas:
+//   relu        a = z > 0 ? z : 0                 da/dz = z > 0 ? 1 : 0
+//   leaky_relu  a = z > 0 ? z : alpha z            da/dz = z > 0 ? 1 : alpha
+//   elu         a = z > 0 ? z : alpha (e^z - 1)    da/dz = z > 0 ? 1 : a + alpha
+//   sigmoid     a = 1 / (1 + e^-z)                 da/dz = a (1 - a)
+//   tanh        a = tanh z                         da/dz = 1 - a²
+//   softmax     a_j = e^(z_j - max z) / Σ e^(z_k - max z)   (per row; max keeps e^ finite)
+//               dz_j = a_j (da_j - Σ_k da_k a_k)
+// The js backend (bindings/backend/js/activations.ts) mirrors each f32 operation.
+
+export const ACT_LINEAR: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_LEAKY_RELU: i32 = 2;
+export const ACT_ELU: i32 = 3;
+export const ACT_SIGMOID: i32 = 4;
+export const ACT_TANH: i32 = 5;
+export const ACT_SOFTMAX: i32 = 6;
+
+export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, rows: i32, cols: i32): void {
+  const count = <usize>rows * <usize>cols;
+  if (kind == ACT_LINEAR) {
+    if (a != z) memory.copy(a, z, count << 2);
+  } else if (kind == ACT_RELU) {
+    const zero = f32x4.splat(0);
+    let i: usize = 0;
+    for (; i + 4 <= count; i += 4) {
+      const v = v128.load(z + (i << 2));
+      v128.store(a + (i << 2), v128.bitselect(v, zero, f32x4.gt(v, zero)));
+    }
+    for (; i < count; i++) {
+      const v = load<f32>(z + (i << 2));
+      store<f32>(a + (i << 2), v > 0 ? v : 0);
+    }
+  } else if (kind == ACT_SOFTMAX) {
+    for (let r = 0; r < rows; r++) softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols);
+  } else {
+    for (let i: usize = 0; i < count; i++) {
+      store<f32>(a + (i << 2), activate(kind, alpha, load<f32>(z + (i << 2))));
+    }
+  }
+}
+
+// d holds dA on entry and dZ on return.
+export function activationBackward(kind: i32, alpha: f32, z: usize, a: usize, d: usize, rows: i32, cols: i32): void {
+  const count = <usize>rows * <usize>cols;
+  if (kind == ACT_LINEAR) return;
+  if (kind == ACT_SOFTMAX) {
+    for (let r = 0; r < rows; r++) {
+      const off = (<usize>r * <usize>cols) << 2;
+      let dot: f32 = 0;
+      for (let j = 0; j < cols; j++) dot += load<f32>(d + off + (<usize>j << 2)) * load<f32>(a + off + (<usize>j << 2));
+      for (let j = 0; j < cols; j++) {
+        const p = off + (<usize>j << 2);
+        store<f32>(d + p, load<f32>(a + p) * (load<f32>(d + p) - dot));
+      }
+    }
+    return;
+  }
+  for (let i: usize = 0; i < count; i++) {
+    const p = i << 2;
+    const g = load<f32>(d + p);
+    let out: f32;
+    if (kind == ACT_RELU) out = load<f32>(z + p) > 0 ? g : 0;
+    else if (kind == ACT_LEAKY_RELU) out = load<f32>(z + p) > 0 ? g : alpha * g;
+    else if (kind == ACT_ELU) out = load<f32>(z + p) > 0 ? g : g * (load<f32>(a + p) + alpha);
+    else if (kind == ACT_SIGMOID) {
+      const s = load<f32>(a + p);
+      out = g * (s * (1 - s));
+    } else {
+      const t = load<f32>(a + p);
+      out = g * (1 - t * t);
+    }
+    store<f32>(d + p, out);
+  }
+}
+
+@inline
+function activate(kind: i32, alpha: f32, v: f32): f32 {
+  if (kind == ACT_LEAKY_RELU) return v > 0 ? v : alpha * v;
+  if (kind == ACT_ELU) return v > 0 ? v : alpha * Mathf.expm1(v);
+  if (kind == ACT_SIGMOID) return sigmoid(v);
+  return Mathf.tanh(v);
+}
+
+// Two branches so that e^x never overflows.
+@inline
+export function sigmoid(v: f32): f32 {
+  if (v >= 0) return 1 / (1 + Mathf.exp(-v));
+  const e = Mathf.exp(v);
+  return e / (1 + e);
+}
+
+function softmaxRow(z: usize, a: usize, cols: i32): void {
+  let m = load<f32>(z);
+  for (let j = 1; j < cols; j++) m = Mathf.max(m, load<f32>(z + (<usize>j << 2)));
+  let sum: f32 = 0;
+  for (let j = 0; j < cols; j++) {
+    const e = Mathf.exp(load<f32>(z + (<usize>j << 2)) - m);
+    store<f32>(a + (<usize>j << 2), e);
+    sum += e;
+  }
+  for (let j = 0; j < cols; j++) store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) / sum);
+}

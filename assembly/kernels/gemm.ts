@@ -1,0 +1,161 @@
+// Matrix products for dense layers, row-major f32, f32x4 register-blocked.
+//
+// Every output element is accumulated in the same order on every path
+// (vector block, vector tail, scalar tail): c = c0; for k in 0..K: c += a_k*b_k,
+// one f32 multiply and one f32 add per term, no reassociation. So results do
+// not depend on which path a cell took, and the js backend, doing the same
+// f32 operations in the same order, reproduces them bit for bit.
+//
+// Pointers are byte addresses; counts are in elements; no alignment is
+// required (wasm v128.load/store accept any address).
+
+// C[m×n] += A[m×k] · B[k×n]. C holds its initial value (bias or zero).
+export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+  const rowA = <usize>k << 2;
+  const rowB = <usize>n << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    const c0 = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) block4x8(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+    for (; j + 4 <= n; j += 4) block4x4(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) {
+        dotColumn(c0 + <usize>r * rowB + (<usize>j << 2), a0 + <usize>r * rowA, 4, b + (<usize>j << 2), rowB, k);
+      }
+    }
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * rowA;
+    const ci = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) block1x4(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
+    for (; j < n; j++) dotColumn(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
+  }
+}
+
+// C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
+// C is overwritten (starts from 0).
+export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+  memory.fill(c, 0, (<usize>m * <usize>n) << 2);
+  const rowA = <usize>m << 2;
+  const rowB = <usize>n << 2;
+  let i = 0;
+  // Rows i..i+3 of C take A[kk, i..i+3]: consecutive scalars of one row of A.
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + (<usize>i << 2);
+    const c0 = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 8 <= n; j += 8) block4x8T(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+    for (; j + 4 <= n; j += 4) {
+      for (let r = 0; r < 4; r++) block1x4(c0 + <usize>r * rowB + (<usize>j << 2), a0 + (<usize>r << 2), rowA, b + (<usize>j << 2), rowB, k);
+    }
+    for (; j < n; j++) {
+      for (let r = 0; r < 4; r++) dotColumn(c0 + <usize>r * rowB + (<usize>j << 2), a0 + (<usize>r << 2), rowA, b + (<usize>j << 2), rowB, k);
+    }
+  }
+  for (; i < m; i++) {
+    const ai = a + (<usize>i << 2);
+    const ci = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) block1x4(ci + (<usize>j << 2), ai, rowA, b + (<usize>j << 2), rowB, k);
+    for (; j < n; j++) dotColumn(ci + (<usize>j << 2), ai, rowA, b + (<usize>j << 2), rowB, k);
+  }
+}
+
+// dst[cols×rows] = srcᵀ, src being [rows×cols]. Turns dY·Wᵀ into an NN product.
+export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + ((<usize>r * <usize>cols) << 2);
+    for (let q = 0; q < cols; q++) {
+      store<f32>(dst + ((<usize>q * <usize>rows + <usize>r) << 2), load<f32>(s + (<usize>q << 2)));
+    }
+  }
+}
+
+// 4 rows × 8 columns of C; A rows are rowA bytes apart, its k-th element 4 bytes on.
+@inline
+function block4x8(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize): void {
+  let c00 = v128.load(c), c01 = v128.load(c, 16);
+  let c10 = v128.load(c + rowB), c11 = v128.load(c + rowB, 16);
+  let c20 = v128.load(c + 2 * rowB), c21 = v128.load(c + 2 * rowB, 16);
+  let c30 = v128.load(c + 3 * rowB), c31 = v128.load(c + 3 * rowB, 16);
+  for (let kk = 0; kk < k; kk++) {
+    const bp = b + <usize>kk * rowB;
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    const ap = a + (<usize>kk << 2);
+    let s = f32x4.splat(load<f32>(ap));
+    c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap + rowA));
+    c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap + 2 * rowA));
+    c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap + 3 * rowA));
+    c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + rowB, c10); v128.store(c + rowB, c11, 16);
+  v128.store(c + 2 * rowB, c20); v128.store(c + 2 * rowB, c21, 16);
+  v128.store(c + 3 * rowB, c30); v128.store(c + 3 * rowB, c31, 16);
+}
+
+// Same block for Aᵀ: the four A scalars of step kk are adjacent in row kk of A.
+@inline
+function block4x8T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize): void {
+  let c00 = v128.load(c), c01 = v128.load(c, 16);
+  let c10 = v128.load(c + rowB), c11 = v128.load(c + rowB, 16);
+  let c20 = v128.load(c + 2 * rowB), c21 = v128.load(c + 2 * rowB, 16);
+  let c30 = v128.load(c + 3 * rowB), c31 = v128.load(c + 3 * rowB, 16);
+  for (let kk = 0; kk < k; kk++) {
+    const bp = b + <usize>kk * rowB;
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    const ap = a + <usize>kk * rowA;
+    let s = f32x4.splat(load<f32>(ap));
+    c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap, 4));
+    c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap, 8));
+    c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
+    s = f32x4.splat(load<f32>(ap, 12));
+    c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + rowB, c10); v128.store(c + rowB, c11, 16);
+  v128.store(c + 2 * rowB, c20); v128.store(c + 2 * rowB, c21, 16);
+  v128.store(c + 3 * rowB, c30); v128.store(c + 3 * rowB, c31, 16);
+}
+
+@inline
+function block4x4(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize): void {
+  let c0 = v128.load(c), c1 = v128.load(c + rowB), c2 = v128.load(c + 2 * rowB), c3 = v128.load(c + 3 * rowB);
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(b + <usize>kk * rowB);
+    const ap = a + (<usize>kk << 2);
+    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), b0));
+    c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ap + rowA)), b0));
+    c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * rowA)), b0));
+    c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * rowA)), b0));
+  }
+  v128.store(c, c0); v128.store(c + rowB, c1); v128.store(c + 2 * rowB, c2); v128.store(c + 3 * rowB, c3);
+}
+
+// One row × 4 columns; the A scalar of step kk is at a + kk*strideA.
+@inline
+function block1x4(c: usize, a: usize, strideA: usize, b: usize, rowB: usize, k: i32): void {
+  let acc = v128.load(c);
+  for (let kk = 0; kk < k; kk++) {
+    acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(a + <usize>kk * strideA)), v128.load(b + <usize>kk * rowB)));
+  }
+  v128.store(c, acc);
+}
+
+// One cell: c += Σ a[kk*strideA] * b[kk*rowB].
+@inline
+function dotColumn(c: usize, a: usize, strideA: usize, b: usize, rowB: usize, k: i32): void {
+  let acc = load<f32>(c);
+  for (let kk = 0; kk < k; kk++) {
+    acc += load<f32>(a + <usize>kk * strideA) * load<f32>(b + <usize>kk * rowB);
+  }
+  store<f32>(c, acc);
+}

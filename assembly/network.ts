@@ -1,0 +1,110 @@
+// The training step and the passes built on it. One call of trainBatch does
+// gather → forward → loss → backward → update for one minibatch.
+import {
+  layerCount, field, ptrField, L_OUT, L_ACT, L_A, L_Z, inputDim, outputDim, batchCap,
+  batchXPtr, batchYPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows,
+} from './arena';
+import { denseForward, denseBackward, denseActivationBackward } from './layers/dense';
+import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/losses';
+import { ACT_SOFTMAX, ACT_SIGMOID } from './kernels/activations';
+import { applyUpdate } from './optimizers/index';
+import { rngSeed, nextU32 } from './random';
+
+let lossKind: i32 = 0;
+export let correctCount: i32 = 0; // of the last trainBatch / evaluate call
+
+export function setLoss(kind: i32): void {
+  lossKind = kind;
+}
+
+/** Fisher-Yates over the train rows with the epoch's own stream of the seed (or the identity). */
+export function beginEpoch(seed: u32, epoch: i32, shuffle: bool): void {
+  const n = slotRows(0);
+  for (let i = 0; i < n; i++) store<i32>(permPtr + (<usize>i << 2), i);
+  if (!shuffle) return;
+  rngSeed(seed, <u32>epoch + 1);
+  for (let i = n - 1; i > 0; i--) {
+    const j = <i32>(nextU32() % <u32>(i + 1));
+    const a = permPtr + (<usize>i << 2), b = permPtr + (<usize>j << 2);
+    const t = load<i32>(a);
+    store<i32>(a, load<i32>(b));
+    store<i32>(b, t);
+  }
+}
+
+function forward(x: usize, rows: i32): void {
+  let input = x;
+  for (let l = 0; l < layerCount; l++) {
+    denseForward(l, input, rows);
+    input = ptrField(l, L_A);
+  }
+}
+
+function outputLoss(y: usize, rows: i32, withGradient: bool): f64 {
+  const last = layerCount - 1;
+  const loss = lossAndGradient(lossKind, ptrField(last, L_Z), ptrField(last, L_A), y, grad0Ptr, rows, field(last, L_OUT), withGradient);
+  correctCount = lastCorrect;
+  return loss;
+}
+
+/** Forward, loss and backward on rows at x (targets at y); grads end up in the grads area. Returns the mean loss. */
+function gradients(x: usize, y: usize, rows: i32): f64 {
+  forward(x, rows);
+  const loss = outputLoss(y, rows, true);
+  const last = layerCount - 1;
+  const act = field(last, L_ACT);
+  // Softmax + CE and sigmoid + BCE already produced dZ; other pairs produced dA.
+  const fused = (lossKind == LOSS_CCE && act == ACT_SOFTMAX) || (lossKind == LOSS_BCE && act == ACT_SIGMOID);
+  if (!fused) denseActivationBackward(last, grad0Ptr, rows);
+  let d = grad0Ptr, other = grad1Ptr;
+  for (let l = last; l >= 0; l--) {
+    const input = l == 0 ? x : ptrField(l - 1, L_A);
+    denseBackward(l, input, d, l == 0 ? 0 : other, rows);
+    if (l > 0) {
+      denseActivationBackward(l - 1, other, rows);
+      const t = d; d = other; other = t;
+    }
+  }
+  return loss / <f64>rows;
+}
+
+/** Trains on rows perm[start .. start+rows) of the train slot; returns their mean loss. */
+export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
+  const inBytes = <usize>inputDim() << 2, outBytes = <usize>outputDim() << 2;
+  const x = slotX(0), y = slotY(0);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>load<i32>(permPtr + (<usize>(start + r) << 2));
+    memory.copy(batchXPtr + <usize>r * inBytes, x + row * inBytes, inBytes);
+    memory.copy(batchYPtr + <usize>r * outBytes, y + row * outBytes, outBytes);
+  }
+  const loss = gradients(batchXPtr, batchYPtr, rows);
+  applyUpdate(lr);
+  return loss;
+}
+
+/** Gradients only (no update) of rows [start, start+rows) of a slot, in order; returns their mean loss. */
+export function computeGradients(slot: i32, start: i32, rows: i32): f64 {
+  return gradients(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2),
+                   slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows);
+}
+
+/** Loss summed over all rows of a slot, in chunks of batchCap; correctCount totals the chunks. */
+export function evaluateSlot(slot: i32): f64 {
+  const n = slotRows(slot);
+  let total: f64 = 0;
+  let correct = 0;
+  for (let start = 0; start < n; start += batchCap) {
+    const rows = min(batchCap, n - start);
+    forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows);
+    total += outputLoss(slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, false);
+    correct += correctCount;
+  }
+  correctCount = correct;
+  return total;
+}
+
+/** Forward pass of rows [start, start+rows) of a slot (rows <= batchCap); the output is in the last layer's A. */
+export function predictRows(slot: i32, start: i32, rows: i32): usize {
+  forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows);
+  return ptrField(layerCount - 1, L_A);
+}

@@ -1,0 +1,64 @@
+/**
+ * Compiles build/lrlab.wasm once per process (or page) and hands out the
+ * compiled module. No loader and no generated glue: the ABI is numbers only
+ * (see assembly/index.ts), so plain WebAssembly.instantiate is all it takes,
+ * and the same code runs in Node and browsers.
+ */
+export type WasmSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
+
+export interface WasmExports {
+  memory: WebAssembly.Memory;
+  setLayerCount(count: number): void;
+  setLayer(l: number, inDim: number, outDim: number, act: number, alpha: number, init: number): void;
+  setLoss(kind: number): void;
+  setOptimizer(kind: number, flags: number, h0: number, h1: number, h2: number, h3: number,
+    l2: number, clipValue: number, clipNorm: number): void;
+  layout(batchCap: number): number;
+  initParams(seed: number): void;
+  resetOptimizer(): void;
+  dataReset(): void;
+  dataReserve(slot: number, rows: number): void;
+  beginEpoch(seed: number, epoch: number, shuffle: number): void;
+  trainBatch(start: number, rows: number, lr: number): number;
+  computeGradients(slot: number, start: number, rows: number): number;
+  evaluateSlot(slot: number): number;
+  predictRows(slot: number, start: number, rows: number): number;
+  paramsPtr(): number;
+  gradsPtr(): number;
+  slotsPtr(): number;
+  scalarsPtr(): number;
+  paramCount(): number;
+  slotStride(): number;
+  slotCount(): number;
+  dataXPtr(slot: number): number;
+  dataYPtr(slot: number): number;
+  correctCount(): number;
+}
+
+const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);
+let cached: Promise<WebAssembly.Module> | undefined;
+
+/** The compiled module; the first call compiles (from `source`, or build/lrlab.wasm next to the package). */
+export function wasmModule(source?: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
+  if (source !== undefined) return compile(source);
+  cached ??= compile(DEFAULT_URL);
+  return cached;
+}
+
+export async function instantiate(source?: WasmSource): Promise<WasmExports> {
+  const instance = await WebAssembly.instantiate(await wasmModule(source), {});
+  return instance.exports as unknown as WasmExports;
+}
+
+async function compile(source: Exclude<WasmSource, WebAssembly.Module>): Promise<WebAssembly.Module> {
+  if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source);
+  const url = typeof source === 'string' ? new URL(source, DEFAULT_URL) : source;
+  if (url.protocol === 'file:') {
+    const { readFile } = await import('node:fs/promises');
+    return WebAssembly.compile(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`lrlab: cannot fetch ${url.href}: HTTP ${response.status}`);
+  return WebAssembly.compile(await response.arrayBuffer());
+}

@@ -1,0 +1,132 @@
+/**
+ * The default backend: the network lives in WebAssembly memory and each
+ * minibatch is one exported call. TypeScript only writes data in once per fit
+ * and reads params/grads/slots through views over the same memory.
+ */
+import {
+  ACTIVATION_CODE, INIT_CODE, LOSS_CODE, OPTIMIZER_CODE, TRAIN, VALIDATION,
+  coupledWeightDecay, optimizerFlags, optimizerHyperparameters,
+  type Backend, type DataSlot, type Totals,
+} from './types.js';
+import { instantiate, type WasmExports, type WasmSource } from './wasm-module.js';
+import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
+
+export class WasmBackend implements Backend {
+  readonly kind = 'wasm' as const;
+  readonly paramCount: number;
+  readonly slotCount: number;
+  #batchCapacity: number;
+  readonly #wasm: WasmExports;
+  readonly #rows = [0, 0, 0];
+
+  private constructor(wasm: WasmExports, readonly model: NormalizedModel, readonly optimizer: NormalizedOptimizer, batchCapacity: number) {
+    this.#wasm = wasm;
+    wasm.setLayerCount(model.layers.length);
+    let inDim = model.inputs;
+    model.layers.forEach((layer, l) => {
+      wasm.setLayer(l, inDim, layer.units, ACTIVATION_CODE[layer.activation], layer.alpha, INIT_CODE[layer.init]);
+      inDim = layer.units;
+    });
+    wasm.setLoss(LOSS_CODE[model.loss]);
+    const [h0, h1, h2, h3] = optimizerHyperparameters(optimizer);
+    wasm.setOptimizer(OPTIMIZER_CODE[optimizer.name], optimizerFlags(optimizer), h0, h1, h2, h3,
+      coupledWeightDecay(optimizer), optimizer.clipValue, optimizer.clipNorm);
+    wasm.layout(batchCapacity);
+    wasm.resetOptimizer();
+    this.#batchCapacity = batchCapacity;
+    this.paramCount = wasm.paramCount();
+    this.slotCount = wasm.slotCount();
+  }
+
+  static async create(model: NormalizedModel, optimizer: NormalizedOptimizer, batchCapacity: number, source?: WasmSource): Promise<WasmBackend> {
+    return new WasmBackend(await instantiate(source), model, optimizer, batchCapacity);
+  }
+
+  get batchCapacity(): number {
+    return this.#batchCapacity;
+  }
+
+  params(): Float32Array {
+    return this.#f32(this.#wasm.paramsPtr(), this.paramCount);
+  }
+  grads(): Float32Array {
+    return this.#f32(this.#wasm.gradsPtr(), this.paramCount);
+  }
+  slot(k: number): Float32Array {
+    return this.#f32(this.#wasm.slotsPtr() + 4 * k * this.#wasm.slotStride(), this.paramCount);
+  }
+  scalars(): Float64Array {
+    return new Float64Array(this.#wasm.memory.buffer, this.#wasm.scalarsPtr(), 8);
+  }
+
+  initParams(seed: number): void {
+    this.#wasm.initParams(seed >>> 0);
+  }
+  resetOptimizer(): void {
+    this.#wasm.resetOptimizer();
+  }
+
+  setBatchCapacity(rows: number): void {
+    if (rows <= this.#batchCapacity) return;
+    // A new layout moves everything: keep the state, lay out, put it back, reload data.
+    const params = this.params().slice(), scalars = this.scalars().slice();
+    const slots = Array.from({ length: this.slotCount }, (_, k) => this.slot(k).slice());
+    const data = [TRAIN, VALIDATION].map((slot) => this.#slotCopy(slot as DataSlot));
+    this.#wasm.layout(rows);
+    this.#batchCapacity = rows;
+    this.params().set(params);
+    slots.forEach((values, k) => this.slot(k).set(values));
+    this.scalars().set(scalars);
+    this.#rows.fill(0);
+    data.forEach((d, slot) => d && this.setData(slot as DataSlot, d.x, d.y, d.rows));
+  }
+
+  setData(slot: DataSlot, x: Float32Array, y: Float32Array, rows: number): void {
+    const w = this.#wasm;
+    if (slot === TRAIN) {
+      w.dataReset();
+      this.#rows.fill(0);
+    }
+    w.dataReserve(slot, rows);
+    this.#rows[slot] = rows;
+    this.#f32(w.dataXPtr(slot), x.length).set(x);
+    this.#f32(w.dataYPtr(slot), y.length).set(y);
+  }
+
+  beginEpoch(seed: number, epoch: number, shuffle: boolean): void {
+    this.#wasm.beginEpoch(seed >>> 0, epoch, shuffle ? 1 : 0);
+  }
+  trainBatch(start: number, rows: number, lr: number): number {
+    return this.#wasm.trainBatch(start, rows, lr);
+  }
+  lastCorrect(): number {
+    return this.#wasm.correctCount();
+  }
+  computeGradients(slot: DataSlot, start: number, rows: number): number {
+    return this.#wasm.computeGradients(slot, start, rows);
+  }
+  evaluate(slot: DataSlot): Totals {
+    const lossSum = this.#wasm.evaluateSlot(slot);
+    return { lossSum, correct: this.#wasm.correctCount() };
+  }
+  predict(slot: DataSlot, start: number, rows: number): Float32Array {
+    const out = this.model.layers[this.model.layers.length - 1].units;
+    return this.#f32(this.#wasm.predictRows(slot, start, rows), rows * out);
+  }
+
+  #f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.#wasm.memory.buffer, ptr, length);
+  }
+
+  #slotCopy(slot: DataSlot): { x: Float32Array; y: Float32Array; rows: number } | undefined {
+    const rows = this.#rows[slot];
+    if (!rows) return undefined;
+    const out = this.model.layers[this.model.layers.length - 1].units;
+    return {
+      x: this.#f32(this.#wasm.dataXPtr(slot), rows * this.model.inputs).slice(),
+      y: this.#f32(this.#wasm.dataYPtr(slot), rows * out).slice(),
+      rows,
+    };
+  }
+}
+

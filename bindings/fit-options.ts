@@ -1,0 +1,74 @@
+/** Options of Model.fit, validated before any work starts. */
+import { LrlabError } from './errors.js';
+import type { History, EpochLogs } from './history.js';
+import type { Dataset } from './types.js';
+import { checkBoolean, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
+
+/** What a callback sees and may change. Setting `lr` takes effect from the next step. */
+export interface TrainingContext {
+  readonly epoch: number;
+  /** Optimizer steps taken so far (over all fits of the model). */
+  readonly step: number;
+  lr: number;
+  readonly history: History;
+  /** Ends the fit after the current batch, with status 'stopped'. */
+  stop(reason?: string): void;
+}
+
+export interface Callbacks {
+  onEpochBegin?(epoch: number, ctx: TrainingContext): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: EpochLogs, ctx: TrainingContext): void | Promise<void>;
+  onBatchBegin?(batch: number, ctx: TrainingContext): void;
+  onBatchEnd?(batch: number, loss: number, ctx: TrainingContext): void;
+}
+
+export interface FitOptions {
+  /** Train until this many epochs in all (as Keras: with initialEpoch, the epoch index to stop at). */
+  epochs: number;
+  batchSize?: number; // default 32
+  shuffle?: boolean; // default true: a seeded permutation per epoch
+  validationData?: Dataset;
+  /** Fraction of the rows, taken from the end before shuffling (as Keras), held out for validation. */
+  validationSplit?: number;
+  callbacks?: Callbacks | Callbacks[];
+  signal?: AbortSignal;
+  /** Epoch to start from; default: the epochs this model has already trained (so a loaded checkpoint resumes). */
+  initialEpoch?: number;
+}
+
+export interface ResolvedFitOptions {
+  epochs: number;
+  batchSize: number;
+  shuffle: boolean;
+  validationData?: Dataset;
+  validationSplit: number;
+  callbacks: Callbacks[];
+  signal?: AbortSignal;
+  initialEpoch?: number;
+}
+
+const KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'signal', 'initialEpoch'];
+
+export function resolveFitOptions(options: unknown): ResolvedFitOptions {
+  const o = checkObject('fit', options);
+  checkKeys('fit', o, KEYS);
+  const validationSplit = numberOr('fit.validationSplit', o.validationSplit, 0, { min: 0, below: 1 });
+  if (validationSplit > 0 && o.validationData !== undefined) {
+    throw new LrlabError('INVALID_OPTION', 'fit.validationSplit', validationSplit, 'must be 0 when validationData is given');
+  }
+  const callbacks = o.callbacks === undefined ? [] : Array.isArray(o.callbacks) ? o.callbacks : [o.callbacks];
+  callbacks.forEach((cb, i) => checkObject(`fit.callbacks[${i}]`, cb));
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new LrlabError('INVALID_OPTION', 'fit.signal', o.signal, 'must be an AbortSignal');
+  }
+  return {
+    epochs: checkNumber('fit.epochs', o.epochs, { min: 1, integer: true }),
+    batchSize: numberOr('fit.batchSize', o.batchSize, 32, { min: 1, integer: true }),
+    shuffle: checkBoolean('fit.shuffle', o.shuffle, true),
+    validationData: o.validationData as Dataset | undefined,
+    validationSplit,
+    callbacks: callbacks as Callbacks[],
+    signal: o.signal as AbortSignal | undefined,
+    initialEpoch: o.initialEpoch === undefined ? undefined : checkNumber('fit.initialEpoch', o.initialEpoch, { min: 0, integer: true }),
+  };
+}

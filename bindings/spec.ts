@@ -1,0 +1,136 @@
+/**
+ * Model and optimizer specs: plain JSON in, validated and normalized out.
+ * Every refusal names the field, the value and what is allowed; a field given
+ * as 0 stays 0 (defaults only fill `undefined`).
+ */
+import { LrlabError } from './errors.js';
+import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
+
+export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
+export const INITIALIZERS = ['zeros', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal'] as const;
+export const LOSSES = ['mse', 'mae', 'categorical_crossentropy', 'binary_crossentropy'] as const;
+export const OPTIMIZERS = ['sgd', 'adagrad', 'rmsprop', 'adadelta', 'adam', 'adamw', 'adamax', 'nadam'] as const;
+
+export type Activation = (typeof ACTIVATIONS)[number];
+export type Initializer = (typeof INITIALIZERS)[number];
+export type LossName = (typeof LOSSES)[number];
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export interface LayerSpec {
+  units: number;
+  activation?: Activation; // default linear
+  alpha?: number; // leaky_relu slope (default 0.01, PyTorch's) or elu scale (default 1)
+  init?: Initializer; // default glorot_uniform, as Keras
+}
+
+export interface ModelSpec {
+  inputs: number;
+  layers: LayerSpec[];
+  loss: LossName;
+}
+
+export interface OptimizerSpec {
+  name: OptimizerName;
+  lr?: number;
+  momentum?: number; // sgd, rmsprop
+  nesterov?: boolean; // sgd
+  rho?: number; // rmsprop, adadelta
+  centered?: boolean; // rmsprop
+  beta1?: number; // adam family
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean; // adam, adamw
+  initialAccumulator?: number; // adagrad
+  momentumDecay?: number; // nadam ψ
+  weightDecay?: number; // L2 added to the gradient; decoupled for adamw
+  clipNorm?: number; // global gradient norm limit
+  clipValue?: number; // elementwise gradient limit
+}
+
+export type NormalizedLayer = Required<LayerSpec>;
+export interface NormalizedModel { inputs: number; layers: NormalizedLayer[]; loss: LossName }
+export type NormalizedOptimizer = Required<OptimizerSpec>;
+
+const MODEL_KEYS = ['inputs', 'layers', 'loss'] as const;
+const LAYER_KEYS = ['units', 'activation', 'alpha', 'init'] as const;
+const MAX_LAYERS = 64;
+
+export function normalizeModel(spec: unknown, field = 'model'): NormalizedModel {
+  const obj = checkObject(field, spec);
+  checkKeys(field, obj, MODEL_KEYS);
+  const inputs = checkNumber(`${field}.inputs`, obj.inputs, { min: 1, integer: true });
+  if (!Array.isArray(obj.layers) || obj.layers.length === 0 || obj.layers.length > MAX_LAYERS) {
+    throw new LrlabError('INVALID_OPTION', `${field}.layers`, obj.layers, `must be an array of 1 to ${MAX_LAYERS} layer specs`);
+  }
+  const layers = obj.layers.map((layer, i) => normalizeLayer(layer, `${field}.layers[${i}]`));
+  const loss = checkChoice(`${field}.loss`, obj.loss, LOSSES);
+  const last = layers[layers.length - 1];
+  // The cross-entropies are computed from the logits, fused with their activation.
+  if (loss === 'categorical_crossentropy' && last.activation !== 'softmax') {
+    throw new LrlabError('INVALID_OPTION', `${field}.layers[${layers.length - 1}].activation`, last.activation,
+      'must be "softmax" with loss categorical_crossentropy');
+  }
+  if (loss === 'binary_crossentropy' && last.activation !== 'sigmoid') {
+    throw new LrlabError('INVALID_OPTION', `${field}.layers[${layers.length - 1}].activation`, last.activation,
+      'must be "sigmoid" with loss binary_crossentropy');
+  }
+  return { inputs, layers, loss };
+}
+
+function normalizeLayer(spec: unknown, field: string): NormalizedLayer {
+  const obj = checkObject(field, spec);
+  checkKeys(field, obj, LAYER_KEYS);
+  const units = checkNumber(`${field}.units`, obj.units, { min: 1, max: 1 << 16, integer: true });
+  const activation = obj.activation === undefined ? 'linear' : checkChoice(`${field}.activation`, obj.activation, ACTIVATIONS);
+  const alpha = numberOr(`${field}.alpha`, obj.alpha, activation === 'elu' ? 1 : 0.01, { min: 0 });
+  const init = obj.init === undefined ? 'glorot_uniform' : checkChoice(`${field}.init`, obj.init, INITIALIZERS);
+  return { units, activation, alpha, init };
+}
+
+/** Defaults follow torch.optim (lr included, where PyTorch has one). */
+const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly string[] }> = {
+  sgd: { lr: 0.01, keys: ['momentum', 'nesterov'] },
+  adagrad: { lr: 0.01, keys: ['epsilon', 'initialAccumulator'] },
+  rmsprop: { lr: 0.01, keys: ['rho', 'momentum', 'epsilon', 'centered'] },
+  adadelta: { lr: 1.0, keys: ['rho', 'epsilon'] },
+  adam: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad'] },
+  adamw: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad'] },
+  adamax: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon'] },
+  nadam: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon', 'momentumDecay'] },
+};
+const COMMON_OPTIMIZER_KEYS = ['name', 'lr', 'weightDecay', 'clipNorm', 'clipValue'];
+
+export function normalizeOptimizer(spec: unknown, field = 'optimizer'): NormalizedOptimizer {
+  const obj = checkObject(field, spec);
+  const name = checkChoice(`${field}.name`, obj.name, OPTIMIZERS);
+  const { lr, keys } = OPTIMIZER_DEFAULTS[name];
+  checkKeys(field, obj, [...COMMON_OPTIMIZER_KEYS, ...keys]);
+  const unit = { min: 0, below: 1 };
+  const adadelta = name === 'adadelta';
+  return {
+    name,
+    lr: checkLearningRate(`${field}.lr`, obj.lr === undefined ? lr : obj.lr),
+    momentum: numberOr(`${field}.momentum`, obj.momentum, 0, unit),
+    nesterov: checkBoolean(`${field}.nesterov`, obj.nesterov, false),
+    rho: numberOr(`${field}.rho`, obj.rho, adadelta ? 0.9 : 0.99, unit),
+    centered: checkBoolean(`${field}.centered`, obj.centered, false),
+    beta1: numberOr(`${field}.beta1`, obj.beta1, 0.9, unit),
+    beta2: numberOr(`${field}.beta2`, obj.beta2, 0.999, unit),
+    epsilon: numberOr(`${field}.epsilon`, obj.epsilon, name === 'adagrad' ? 1e-10 : adadelta ? 1e-6 : 1e-8, { above: 0 }),
+    amsgrad: checkBoolean(`${field}.amsgrad`, obj.amsgrad, false),
+    initialAccumulator: numberOr(`${field}.initialAccumulator`, obj.initialAccumulator, 0, { min: 0 }),
+    momentumDecay: numberOr(`${field}.momentumDecay`, obj.momentumDecay, 0.004, { min: 0 }),
+    weightDecay: numberOr(`${field}.weightDecay`, obj.weightDecay, name === 'adamw' ? 0.01 : 0, { min: 0 }),
+    clipNorm: numberOr(`${field}.clipNorm`, obj.clipNorm, 0, { min: 0 }),
+    clipValue: numberOr(`${field}.clipValue`, obj.clipValue, 0, { min: 0 }),
+  };
+}
+
+export function checkLearningRate(field: string, value: unknown): number {
+  return checkNumber(field, value, { min: 0 });
+}
+
+/** Size of one optimizer's state in parameter-sized slots (the same table as assembly/optimizers/index.ts). */
+export function slotCountOf(name: OptimizerName): number {
+  return name === 'sgd' || name === 'adagrad' ? 1 : name === 'rmsprop' || name === 'adam' || name === 'adamw' ? 3 : 2;
+}

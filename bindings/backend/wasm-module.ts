@@ -4,7 +4,8 @@
  * (see assembly/index.ts), so plain WebAssembly.instantiate is all it takes,
  * and the same code runs in Node and browsers.
  */
-export type WasmSource = URL | string | ArrayBuffer | Uint8Array | WebAssembly.Module;
+type WasmLocationOrBytes = URL | string | ArrayBuffer | Uint8Array<ArrayBuffer>;
+export type WasmSource = WasmLocationOrBytes | WebAssembly.Module;
 
 export interface WasmExports {
   memory: WebAssembly.Memory;
@@ -40,8 +41,9 @@ let cached: Promise<WebAssembly.Module> | undefined;
 
 /** The compiled module; the first call compiles (from `source`, or build/lrlab.wasm next to the package). */
 export function wasmModule(source?: WasmSource): Promise<WebAssembly.Module> {
-  if (source instanceof WebAssembly.Module) return Promise.resolve(source);
-  if (source !== undefined) return compile(source);
+  // WebAssembly.Module has no members, so `instanceof` would narrow every object type away: test by hand.
+  if (isModule(source)) return Promise.resolve(source);
+  if (source !== undefined) return compile(source as WasmLocationOrBytes);
   cached ??= compile(DEFAULT_URL);
   return cached;
 }
@@ -51,7 +53,11 @@ export async function instantiate(source?: WasmSource): Promise<WasmExports> {
   return instance.exports as unknown as WasmExports;
 }
 
-async function compile(source: Exclude<WasmSource, WebAssembly.Module>): Promise<WebAssembly.Module> {
+function isModule(source: WasmSource | undefined): source is WebAssembly.Module {
+  return Object.prototype.toString.call(source) === '[object WebAssembly.Module]';
+}
+
+async function compile(source: WasmLocationOrBytes): Promise<WebAssembly.Module> {
   if (source instanceof ArrayBuffer || source instanceof Uint8Array) return WebAssembly.compile(source);
   const url = typeof source === 'string' ? new URL(source, DEFAULT_URL) : source;
   if (url.protocol === 'file:') {

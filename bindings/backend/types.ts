@@ -4,6 +4,7 @@
  * trains one minibatch per call. Arrays it returns are live views: valid until
  * the next call that may lay out memory again (setData, setBatchCapacity).
  */
+import { LrlabError } from '../errors.js';
 import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
 
 export type BackendKind = 'wasm' | 'js';
@@ -81,4 +82,14 @@ export function optimizerFlags(o: NormalizedOptimizer): number {
 /** L2 (coupled) weight decay: AdamW's decay is decoupled and goes through the hyperparameters instead. */
 export function coupledWeightDecay(o: NormalizedOptimizer): number {
   return o.name === 'adamw' ? 0 : o.weightDecay;
+}
+
+/** Guards the row-range calls outside the fit loop: a range past the data or the batch buffers would read out of bounds. */
+export function checkRows(backend: Backend, slot: DataSlot, start: number, rows: number, available: number): void {
+  if (!Number.isInteger(rows) || rows < 1 || rows > backend.batchCapacity) {
+    throw new LrlabError('INVALID_OPTION', 'rows', rows, `must be an integer from 1 to the batch capacity (${backend.batchCapacity}); raise it with setBatchCapacity`);
+  }
+  if (!Number.isInteger(start) || start < 0 || start + rows > available) {
+    throw new LrlabError('INVALID_OPTION', 'start', start, `must keep rows inside data slot ${slot}, which holds ${available} rows`);
+  }
 }

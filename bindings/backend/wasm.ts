@@ -6,7 +6,7 @@
 import {
   ACTIVATION_CODE, INIT_CODE, LOSS_CODE, OPTIMIZER_CODE, TRAIN, VALIDATION,
   coupledWeightDecay, optimizerFlags, optimizerHyperparameters,
-  type Backend, type DataSlot, type Totals,
+  checkRows, type Backend, type DataSlot, type Totals,
 } from './types.js';
 import { instantiate, type WasmExports, type WasmSource } from './wasm-module.js';
 import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
@@ -103,6 +103,7 @@ export class WasmBackend implements Backend {
     return this.#wasm.correctCount();
   }
   computeGradients(slot: DataSlot, start: number, rows: number): number {
+    checkRows(this, slot, start, rows, this.#rows[slot]);
     return this.#wasm.computeGradients(slot, start, rows);
   }
   evaluate(slot: DataSlot): Totals {
@@ -110,6 +111,7 @@ export class WasmBackend implements Backend {
     return { lossSum, correct: this.#wasm.correctCount() };
   }
   predict(slot: DataSlot, start: number, rows: number): Float32Array {
+    checkRows(this, slot, start, rows, this.#rows[slot]);
     const out = this.model.layers[this.model.layers.length - 1].units;
     return this.#f32(this.#wasm.predictRows(slot, start, rows), rows * out);
   }

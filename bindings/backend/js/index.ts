@@ -3,7 +3,7 @@
  * Float32Arrays, written to be read. It is the reference the tests compare
  * against and the pure-JS side of every benchmark.
  */
-import { TRAIN, type Backend, type DataSlot, type Totals } from '../types.js';
+import { TRAIN, checkRows, type Backend, type DataSlot, type Totals } from '../types.js';
 import type { NormalizedModel, NormalizedOptimizer } from '../../spec.js';
 import { slotCountOf } from '../../spec.js';
 import { createRng } from '../../random.js';
@@ -151,6 +151,7 @@ export class JsBackend implements Backend {
   }
 
   computeGradients(slot: DataSlot, start: number, rows: number): number {
+    checkRows(this, slot, start, rows, this.#data[slot]?.rows ?? 0);
     const data = this.#data[slot]!;
     return this.#gradients(data.x, start * this.model.inputs, data.y, start * this.#outDim(), rows);
   }
@@ -171,6 +172,7 @@ export class JsBackend implements Backend {
   }
 
   predict(slot: DataSlot, start: number, rows: number): Float32Array {
+    checkRows(this, slot, start, rows, this.#data[slot]?.rows ?? 0);
     this.#forward(this.#data[slot]!.x, start * this.model.inputs, rows);
     return this.#layers[this.#layers.length - 1].a.subarray(0, rows * this.#outDim());
   }

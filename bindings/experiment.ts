@@ -1,0 +1,98 @@
+/**
+ * An experiment as plain JSON: data, split, model, optimizer and the fit
+ * settings. runExperiment builds everything from it and returns the History
+ * with train and test scores, so a spec and its seed reproduce a result.
+ */
+import { loadData, standardize, trainTestSplit, validateDataSpec, type DataSpec } from './data/index.js';
+import { LrlabError } from './errors.js';
+import type { Callbacks } from './fit-options.js';
+import type { History } from './history.js';
+import { Model, type Evaluation } from './model.js';
+import type { BackendKind, WasmSource } from './backend/index.js';
+import type { ModelSpec, OptimizerSpec } from './spec.js';
+import { checkBoolean, checkKeys, checkNumber, checkObject } from './validate.js';
+
+export interface ExperimentSpec {
+  data: DataSpec;
+  /** Holds out a test set: a fraction of the rows, taken from the end unless shuffle is true. */
+  split?: { testFraction: number; shuffle?: boolean; seed?: number };
+  /** Standardize features with the training rows' mean and std. Default false. */
+  standardize?: boolean;
+  model: ModelSpec;
+  optimizer: OptimizerSpec;
+  epochs: number;
+  batchSize?: number;
+  shuffle?: boolean;
+  validationSplit?: number;
+  seed?: number;
+  backend?: BackendKind;
+}
+
+export interface ExperimentResult {
+  history: History;
+  train: Evaluation;
+  test?: Evaluation;
+  model: Model;
+}
+
+/**
+ * The experiment of the classic learning-rate tutorial: make_blobs(1000, 3
+ * centers, 2 features, std 2, seed 2), first half for training, second half for
+ * testing; Dense(50, relu, he_uniform) → Dense(3, softmax); categorical
+ * cross-entropy; SGD lr 0.01, momentum 0.9; batch 32; 200 epochs.
+ */
+export const TUTORIAL_EXPERIMENT: ExperimentSpec = {
+  data: { name: 'blobs', samples: 1000, centers: 3, features: 2, clusterStd: 2, seed: 2 },
+  split: { testFraction: 0.5, shuffle: false },
+  model: {
+    inputs: 2,
+    layers: [{ units: 50, activation: 'relu', init: 'he_uniform' }, { units: 3, activation: 'softmax' }],
+    loss: 'categorical_crossentropy',
+  },
+  optimizer: { name: 'sgd', lr: 0.01, momentum: 0.9 },
+  epochs: 200,
+  batchSize: 32,
+  seed: 1,
+};
+
+const KEYS = ['data', 'split', 'standardize', 'model', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'seed', 'backend'];
+
+export interface RunOptions {
+  callbacks?: Callbacks | Callbacks[];
+  signal?: AbortSignal;
+  wasm?: WasmSource;
+}
+
+export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {
+  const s = checkObject('experiment', spec);
+  checkKeys('experiment', s, KEYS);
+  const dataSpec = validateDataSpec(s.data, 'experiment.data');
+  const split = s.split === undefined ? undefined : checkSplit(s.split);
+  const useStandardize = checkBoolean('experiment.standardize', s.standardize, false);
+  const model = await Model.create({
+    model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend, wasm: options.wasm,
+  });
+  let train = await loadData(dataSpec, 'experiment.data');
+  let test;
+  if (split) ({ train, test } = trainTestSplit(train, split));
+  if (useStandardize) ({ train, test } = standardize(train, test));
+  const history = await model.fit(train, {
+    epochs: spec.epochs, batchSize: spec.batchSize, shuffle: spec.shuffle, validationSplit: spec.validationSplit,
+    validationData: test && spec.validationSplit === undefined ? test : undefined,
+    callbacks: options.callbacks, signal: options.signal,
+  });
+  const result: ExperimentResult = { history, train: model.evaluate(train), model };
+  if (test) result.test = model.evaluate(test);
+  return result;
+}
+
+function checkSplit(value: unknown): { testFraction: number; shuffle: boolean; seed: number } {
+  const o = checkObject('experiment.split', value);
+  checkKeys('experiment.split', o, ['testFraction', 'shuffle', 'seed']);
+  if (o.testFraction === undefined) throw new LrlabError('INVALID_OPTION', 'experiment.split.testFraction', undefined, 'is required, a number in (0, 1)');
+  return {
+    testFraction: checkNumber('experiment.split.testFraction', o.testFraction, { above: 0, below: 1 }),
+    shuffle: checkBoolean('experiment.split.shuffle', o.shuffle, true),
+    seed: o.seed === undefined ? 0 : checkNumber('experiment.split.seed', o.seed, { min: 0, integer: true }),
+  };
+}

@@ -1,0 +1,13 @@
+/** lrlab's public API. */
+export { Model, type ModelConfig, type Evaluation } from './model.js';
+export { LrlabError, type ErrorCode } from './errors.js';
+export type { Callbacks, FitOptions, TrainingContext } from './fit-options.js';
+export type { History, HistoryEvent, EpochLogs, FitStatus } from './history.js';
+export {
+  ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, normalizeModel, normalizeOptimizer,
+  type Activation, type Initializer, type LayerSpec, type LossName, type ModelSpec, type OptimizerName, type OptimizerSpec,
+} from './spec.js';
+export type { Backend, BackendKind, WasmSource } from './backend/index.js';
+export { createRng, type Rng } from './random.js';
+export type { Dataset, Matrix } from './types.js';
+export * from './data/index.js';

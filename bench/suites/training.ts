@@ -1,0 +1,81 @@
+/**
+ * Whole-training benchmarks: the same model, data and schedule trained by
+ * lrlab (wasm and js backends) and by TensorFlow.js (wasm and cpu backends),
+ * interleaved in one process.
+ */
+import { Model, blobs, splitAt, createRng, type ModelSpec, type OptimizerSpec } from '../../bindings/index.js';
+import type { Dataset } from '../../bindings/types.js';
+import { TUTORIAL_EXPERIMENT } from '../../bindings/experiment.js';
+import { tfFit } from '../peers/tfjs.js';
+import { measure, ratioTable, type Peer } from '../timing.js';
+
+export interface SuiteOptions {
+  quick: boolean;
+}
+
+function lrlabPeer(name: string, backend: 'wasm' | 'js', spec: ModelSpec, optimizer: OptimizerSpec, data: Dataset, epochs: number, batchSize: number): Peer {
+  return {
+    name,
+    async run() {
+      const model = await Model.create({ model: spec, optimizer, backend, seed: 1 });
+      const history = await model.fit(data, { epochs, batchSize });
+      return history.loss[history.loss.length - 1];
+    },
+  };
+}
+
+function tfPeer(name: string, backend: 'wasm' | 'cpu', spec: ModelSpec, optimizer: OptimizerSpec, data: Dataset, epochs: number, batchSize: number): Peer {
+  return { name, run: () => tfFit(backend, spec, optimizer, data, epochs, batchSize) };
+}
+
+/** The tutorial's blobs experiment: 2 → 50 relu → 3 softmax, SGD 0.01 momentum 0.9, batch 32, 500 rows. */
+export async function blobsSuite({ quick }: SuiteOptions): Promise<string> {
+  const { name: _, ...options } = TUTORIAL_EXPERIMENT.data as { name: 'blobs' };
+  const { train } = splitAt(blobs(options as never), 500);
+  const epochs = quick ? 5 : 200;
+  const { model, optimizer } = TUTORIAL_EXPERIMENT;
+  const peers = [
+    lrlabPeer('lrlab wasm', 'wasm', model, optimizer, train, epochs, 32),
+    lrlabPeer('lrlab js', 'js', model, optimizer, train, epochs, 32),
+    tfPeer('tfjs wasm', 'wasm', model, optimizer, train, epochs, 32),
+    tfPeer('tfjs cpu', 'cpu', model, optimizer, train, epochs, 32),
+  ];
+  const timings = await measure(peers, quick ? 1 : 5);
+  return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings, 'lrlab wasm',
+    { label: 'samples/s', perRun: 500 * epochs });
+}
+
+function randomClassification(rows: number, inputs: number, classes: number, seed: number): Dataset {
+  const rng = createRng(seed, 0);
+  const x = Float32Array.from({ length: rows * inputs }, () => rng.uniform());
+  const y = new Float32Array(rows * classes);
+  for (let r = 0; r < rows; r++) y[r * classes + (rng.nextU32() % classes)] = 1;
+  return { x: { data: x, rows, cols: inputs }, y: { data: y, rows, cols: classes } };
+}
+
+/** MNIST-shaped MLPs with Adam, batch 64, on random inputs (the speed does not depend on the values). */
+export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
+  const rows = quick ? 128 : 2048;
+  const data = randomClassification(rows, 784, 10, 5);
+  const optimizer: OptimizerSpec = { name: 'adam', lr: 0.001 };
+  const out: string[] = [];
+  for (const hidden of [[128], [512, 512]]) {
+    const spec: ModelSpec = {
+      inputs: 784,
+      layers: [...hidden.map((units) => ({ units, activation: 'relu' as const, init: 'he_uniform' as const })), { units: 10, activation: 'softmax' }],
+      loss: 'categorical_crossentropy',
+    };
+    const epochs = 1;
+    const big = hidden.length > 1;
+    const peers = [
+      lrlabPeer('lrlab wasm', 'wasm', spec, optimizer, data, epochs, 64),
+      lrlabPeer('lrlab js', 'js', spec, optimizer, data, epochs, 64),
+      tfPeer('tfjs wasm', 'wasm', spec, optimizer, data, epochs, 64),
+      ...(big && !quick ? [] : [tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64)]),
+    ];
+    const timings = await measure(peers, quick ? 1 : 3);
+    out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings, 'lrlab wasm',
+      { label: 'samples/s', perRun: rows * epochs }));
+  }
+  return out.join('\n');
+}

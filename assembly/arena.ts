@@ -4,7 +4,7 @@
 //
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
 //   | per layer: Z, A (A = Z for linear) | batch X | batch Y | two gradient
-//   buffers | transpose scratch | data: train X, Y, permutation | val X, Y | scratch X, Y
+//   buffers | transpose scratch | tail-column panels | data: train X, Y, permutation | val X, Y | scratch X, Y
 //
 // Parameters of layer l: W [in×out] row-major (Keras's kernel shape), then b [out].
 
@@ -31,6 +31,8 @@ export let batchYPtr: usize = 0;
 export let grad0Ptr: usize = 0;
 export let grad1Ptr: usize = 0;
 export let transposePtr: usize = 0;
+export let packPtr: usize = 0; // 4-wide copies of a product's tail columns (kernels/gemm.ts)
+export let softmaxStats: usize = 0; // per row: max and Σ e^(z − max) of the last softmax (kernels/activations.ts)
 let dataBase: usize = 0;
 let dataTop: usize = 0;
 
@@ -124,6 +126,9 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
   grad0Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   grad1Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   transposePtr = top; top = align16(top + (<usize>biggestW << 2));
+  // Two panels of max(rows, widest) × 4 floats: B's and C's tail columns.
+  packPtr = top; top = align16(top + ((<usize>max(cap, widest)) << 5));
+  softmaxStats = top; top = align16(top + (<usize>cap << 3));
   dataBase = top;
   dataTop = top;
   ensureMemory(top);

@@ -11,7 +11,7 @@ import { initFill } from './init';
 import { rngSeed } from './random';
 import * as net from './network';
 import * as opt from './optimizers/index';
-import { ACT_LINEAR } from './kernels/activations';
+import { ACT_LINEAR, setSoftmaxStats } from './kernels/activations';
 
 export { setLayerCount, setLayer, dataReset, dataReserve } from './arena';
 export { setLoss, beginEpoch, trainBatch, computeGradients, evaluateSlot, predictRows } from './network';
@@ -19,7 +19,9 @@ export { setOptimizer, resetOptimizer } from './optimizers/index';
 
 /** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
 export function layout(cap: i32): usize {
-  return arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
+  const end = arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
+  setSoftmaxStats(arena.softmaxStats);
+  return end;
 }
 
 /** Draws every weight from the seed (stream 0), layer by layer, W then b (b is always zero). */

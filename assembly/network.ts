@@ -9,6 +9,7 @@ import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/loss
 import { ACT_SOFTMAX, ACT_SIGMOID } from './kernels/activations';
 import { applyUpdate } from './optimizers/index';
 import { rngSeed, nextU32 } from './random';
+import { copyFloats } from './kernels/vector';
 
 let lossKind: i32 = 0;
 export let correctCount: i32 = 0; // of the last trainBatch / evaluate call
@@ -70,12 +71,13 @@ function gradients(x: usize, y: usize, rows: i32): f64 {
 
 /** Trains on rows perm[start .. start+rows) of the train slot; returns their mean loss. */
 export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
-  const inBytes = <usize>inputDim() << 2, outBytes = <usize>outputDim() << 2;
+  const inDim = inputDim(), outDim = outputDim();
+  const inBytes = <usize>inDim << 2, outBytes = <usize>outDim << 2;
   const x = slotX(0), y = slotY(0);
   for (let r = 0; r < rows; r++) {
     const row = <usize>load<i32>(permPtr + (<usize>(start + r) << 2));
-    memory.copy(batchXPtr + <usize>r * inBytes, x + row * inBytes, inBytes);
-    memory.copy(batchYPtr + <usize>r * outBytes, y + row * outBytes, outBytes);
+    copyFloats(batchXPtr + <usize>r * inBytes, x + row * inBytes, inDim);
+    copyFloats(batchYPtr + <usize>r * outBytes, y + row * outBytes, outDim);
   }
   const loss = gradients(batchXPtr, batchYPtr, rows);
   applyUpdate(lr);

@@ -33,7 +33,9 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
       store<f32>(a + (i << 2), v > 0 ? v : 0);
     }
   } else if (kind == ACT_SOFTMAX) {
-    for (let r = 0; r < rows; r++) softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols);
+    for (let r = 0; r < rows; r++) {
+      softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols, softmaxStatsPtr + (<usize>r << 3));
+    }
   } else {
     for (let i: usize = 0; i < count; i++) {
       store<f32>(a + (i << 2), activate(kind, alpha, load<f32>(z + (i << 2))));
@@ -41,9 +43,11 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
   }
 }
 
-// d holds dA on entry and dZ on return.
+// d holds dA on entry and dZ on return. One loop per kind (no per-element
+// dispatch); the vector bodies do exactly the scalar operations, lane by lane.
 export function activationBackward(kind: i32, alpha: f32, z: usize, a: usize, d: usize, rows: i32, cols: i32): void {
   const count = <usize>rows * <usize>cols;
+  const n4 = count & ~(<usize>3);
   if (kind == ACT_LINEAR) return;
   if (kind == ACT_SOFTMAX) {
     for (let r = 0; r < rows; r++) {
@@ -57,21 +61,49 @@ export function activationBackward(kind: i32, alpha: f32, z: usize, a: usize, d:
     }
     return;
   }
-  for (let i: usize = 0; i < count; i++) {
-    const p = i << 2;
-    const g = load<f32>(d + p);
-    let out: f32;
-    if (kind == ACT_RELU) out = load<f32>(z + p) > 0 ? g : 0;
-    else if (kind == ACT_LEAKY_RELU) out = load<f32>(z + p) > 0 ? g : alpha * g;
-    else if (kind == ACT_ELU) out = load<f32>(z + p) > 0 ? g : g * (load<f32>(a + p) + alpha);
-    else if (kind == ACT_SIGMOID) {
-      const s = load<f32>(a + p);
-      out = g * (s * (1 - s));
-    } else {
-      const t = load<f32>(a + p);
-      out = g * (1 - t * t);
+  const zero = f32x4.splat(0), one = f32x4.splat(1), slope = f32x4.splat(alpha);
+  let i: usize = 0;
+  if (kind == ACT_RELU || kind == ACT_LEAKY_RELU) {
+    const leaky = kind == ACT_LEAKY_RELU;
+    for (; i < n4; i += 4) {
+      const p = i << 2;
+      const g = v128.load(d + p);
+      const negative = leaky ? f32x4.mul(slope, g) : zero;
+      v128.store(d + p, v128.bitselect(g, negative, f32x4.gt(v128.load(z + p), zero)));
     }
-    store<f32>(d + p, out);
+    for (; i < count; i++) {
+      const p = i << 2;
+      const g = load<f32>(d + p);
+      store<f32>(d + p, load<f32>(z + p) > 0 ? g : leaky ? alpha * g : 0);
+    }
+  } else if (kind == ACT_ELU) {
+    for (; i < count; i++) {
+      const p = i << 2;
+      const g = load<f32>(d + p);
+      store<f32>(d + p, load<f32>(z + p) > 0 ? g : g * (load<f32>(a + p) + alpha));
+    }
+  } else if (kind == ACT_SIGMOID) {
+    for (; i < n4; i += 4) {
+      const p = i << 2;
+      const s = v128.load(a + p);
+      v128.store(d + p, f32x4.mul(v128.load(d + p), f32x4.mul(s, f32x4.sub(one, s))));
+    }
+    for (; i < count; i++) {
+      const p = i << 2;
+      const s = load<f32>(a + p);
+      store<f32>(d + p, load<f32>(d + p) * (s * (1 - s)));
+    }
+  } else {
+    for (; i < n4; i += 4) {
+      const p = i << 2;
+      const t = v128.load(a + p);
+      v128.store(d + p, f32x4.mul(v128.load(d + p), f32x4.sub(one, f32x4.mul(t, t))));
+    }
+    for (; i < count; i++) {
+      const p = i << 2;
+      const t = load<f32>(a + p);
+      store<f32>(d + p, load<f32>(d + p) * (1 - t * t));
+    }
   }
 }
 
@@ -91,7 +123,15 @@ export function sigmoid(v: f32): f32 {
   return e / (1 + e);
 }
 
-function softmaxRow(z: usize, a: usize, cols: i32): void {
+// Each softmax row's max and Σ e^(z − max), kept so that cross-entropy need not
+// recompute the exponentials: log softmax(z)_j = (z_j − max) − log Σ.
+export let softmaxStatsPtr: usize = 0;
+
+export function setSoftmaxStats(ptr: usize): void {
+  softmaxStatsPtr = ptr;
+}
+
+function softmaxRow(z: usize, a: usize, cols: i32, stats: usize): void {
   let m = load<f32>(z);
   for (let j = 1; j < cols; j++) m = Mathf.max(m, load<f32>(z + (<usize>j << 2)));
   let sum: f32 = 0;
@@ -101,4 +141,6 @@ function softmaxRow(z: usize, a: usize, cols: i32): void {
     sum += e;
   }
   for (let j = 0; j < cols; j++) store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) / sum);
+  store<f32>(stats, m);
+  store<f32>(stats, sum, 4);
 }

@@ -8,59 +8,94 @@
 //
 // Pointers are byte addresses; counts are in elements; no alignment is
 // required (wasm v128.load/store accept any address).
+import { packPtr } from '../arena';
 
 // C[m×n] += A[m×k] · B[k×n]. C holds its initial value (bias or zero).
 export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
-  const rowA = <usize>k << 2;
-  const rowB = <usize>n << 2;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * rowA;
-    const c0 = c + <usize>i * rowB;
-    let j = 0;
-    for (; j + 8 <= n; j += 8) block4x8(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
-    for (; j + 4 <= n; j += 4) block4x4(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
-    for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) {
-        dotColumn(c0 + <usize>r * rowB + (<usize>j << 2), a0 + <usize>r * rowA, 4, b + (<usize>j << 2), rowB, k);
-      }
-    }
-  }
-  for (; i < m; i++) {
-    const ai = a + <usize>i * rowA;
-    const ci = c + <usize>i * rowB;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) block1x4(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
-    for (; j < n; j++) dotColumn(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
-  }
+  const n4 = n & ~3;
+  if (n4 > 0) nnColumns(c, a, b, m, k, n, n4);
+  if (n4 == n) return;
+  // The last n % 4 columns go through the same vector kernels on a zero-padded
+  // 4-wide copy of B's and C's tail columns: narrow layers (3 classes, 1 output)
+  // get SIMD too, and each cell still sums in plain k order.
+  const t = n - n4;
+  const p = packPtr, q = packPtr + ((<usize>max(k, m)) << 4);
+  packColumns(p, b + (<usize>n4 << 2), k, n, t);
+  packColumns(q, c + (<usize>n4 << 2), m, n, t);
+  nnColumns(q, a, p, m, k, 4, 4);
+  unpackColumns(c + (<usize>n4 << 2), q, m, n, t);
 }
 
 // C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
 // C is overwritten (starts from 0).
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
   memory.fill(c, 0, (<usize>m * <usize>n) << 2);
+  const n4 = n & ~3;
+  if (n4 > 0) tnColumns(c, a, b, m, k, n, n4);
+  if (n4 == n) return;
+  const t = n - n4;
+  const p = packPtr, q = packPtr + ((<usize>max(k, m)) << 4);
+  packColumns(p, b + (<usize>n4 << 2), k, n, t);
+  memory.fill(q, 0, <usize>m << 4);
+  tnColumns(q, a, p, m, k, 4, 4);
+  unpackColumns(c + (<usize>n4 << 2), q, m, n, t);
+}
+
+// The first `cols` columns (a multiple of 4) of C += A·B; B and C rows are `ld` floats apart.
+function nnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: i32): void {
+  const rowA = <usize>k << 2;
+  const rowB = <usize>ld << 2;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const a0 = a + <usize>i * rowA;
+    const c0 = c + <usize>i * rowB;
+    let j = 0;
+    for (; j + 8 <= cols; j += 8) block4x8(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+    for (; j < cols; j += 4) block4x4(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+  }
+  for (; i < m; i++) {
+    const ai = a + <usize>i * rowA;
+    const ci = c + <usize>i * rowB;
+    for (let j = 0; j < cols; j += 4) block1x4(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
+  }
+}
+
+// The first `cols` columns (a multiple of 4) of C += Aᵀ·B; A rows are m floats, B and C rows `ld`.
+function tnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: i32): void {
   const rowA = <usize>m << 2;
-  const rowB = <usize>n << 2;
+  const rowB = <usize>ld << 2;
   let i = 0;
   // Rows i..i+3 of C take A[kk, i..i+3]: consecutive scalars of one row of A.
   for (; i + 4 <= m; i += 4) {
     const a0 = a + (<usize>i << 2);
     const c0 = c + <usize>i * rowB;
     let j = 0;
-    for (; j + 8 <= n; j += 8) block4x8T(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
-    for (; j + 4 <= n; j += 4) {
+    for (; j + 8 <= cols; j += 8) block4x8T(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+    for (; j < cols; j += 4) {
       for (let r = 0; r < 4; r++) block1x4(c0 + <usize>r * rowB + (<usize>j << 2), a0 + (<usize>r << 2), rowA, b + (<usize>j << 2), rowB, k);
-    }
-    for (; j < n; j++) {
-      for (let r = 0; r < 4; r++) dotColumn(c0 + <usize>r * rowB + (<usize>j << 2), a0 + (<usize>r << 2), rowA, b + (<usize>j << 2), rowB, k);
     }
   }
   for (; i < m; i++) {
     const ai = a + (<usize>i << 2);
     const ci = c + <usize>i * rowB;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) block1x4(ci + (<usize>j << 2), ai, rowA, b + (<usize>j << 2), rowB, k);
-    for (; j < n; j++) dotColumn(ci + (<usize>j << 2), ai, rowA, b + (<usize>j << 2), rowB, k);
+    for (let j = 0; j < cols; j += 4) block1x4(ci + (<usize>j << 2), ai, rowA, b + (<usize>j << 2), rowB, k);
+  }
+}
+
+// dst[rows×4] = the `t` (< 4) columns of src (rows `ld` floats apart), zero-padded to 4.
+// (Float by float: memory.copy costs more than it moves at 4 to 12 bytes.)
+function packColumns(dst: usize, src: usize, rows: i32, ld: i32, t: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + ((<usize>r * <usize>ld) << 2), d = dst + (<usize>r << 4);
+    v128.store(d, f32x4.splat(0));
+    for (let q = 0; q < t; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
+  }
+}
+
+function unpackColumns(dst: usize, src: usize, rows: i32, ld: i32, t: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const s = src + (<usize>r << 4), d = dst + ((<usize>r * <usize>ld) << 2);
+    for (let q = 0; q < t; q++) store<f32>(d + (<usize>q << 2), load<f32>(s + (<usize>q << 2)));
   }
 }
 
@@ -148,14 +183,4 @@ function block1x4(c: usize, a: usize, strideA: usize, b: usize, rowB: usize, k: 
     acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(a + <usize>kk * strideA)), v128.load(b + <usize>kk * rowB)));
   }
   v128.store(c, acc);
-}
-
-// One cell: c += Σ a[kk*strideA] * b[kk*rowB].
-@inline
-function dotColumn(c: usize, a: usize, strideA: usize, b: usize, rowB: usize, k: i32): void {
-  let acc = load<f32>(c);
-  for (let kk = 0; kk < k; kk++) {
-    acc += load<f32>(a + <usize>kk * strideA) * load<f32>(b + <usize>kk * rowB);
-  }
-  store<f32>(c, acc);
 }

@@ -3,6 +3,8 @@
 // over the batch). Each writes dL/dZ of the output layer into `d` when the
 // loss is fused with its activation (softmax + CE, sigmoid + BCE), and dL/dA
 // otherwise, and returns the loss summed over rows (f64).
+import { softmaxStatsPtr } from './activations';
+
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
 //   cce   L = -1/b Σ_i Σ_j y_ij log softmax(z_i)_j   dL/dz = (a Σ_j y_ij - y) / b
@@ -35,9 +37,10 @@ export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usiz
         if (load<f32>(y + off + (<usize>j << 2)) > load<f32>(y + off + (<usize>bestY << 2))) bestY = j;
       }
       if (best == bestY) lastCorrect++;
-      let sumExp: f32 = 0;
-      for (let j = 0; j < cols; j++) sumExp += Mathf.exp(load<f32>(z + off + (<usize>j << 2)) - m);
-      const logSum = Mathf.log(sumExp);
+      // The output softmax has just run on these rows and left its max and Σ e^(z − max).
+      const stats = softmaxStatsPtr + (<usize>r << 3);
+      const logSum = Mathf.log(load<f32>(stats, 4));
+      m = load<f32>(stats);
       let rowLoss: f32 = 0;
       let sumY: f32 = 0;
       for (let j = 0; j < cols; j++) {

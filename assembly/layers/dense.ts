@@ -4,13 +4,14 @@
 //             dW = Xᵀ·dZ,  db = Σ_rows dZ,  dX = dZ·Wᵀ  (dX skipped for the first layer)
 import { field, ptrField, alphaOf, L_IN, L_OUT, L_ACT, L_W, L_B, L_GW, L_GB, L_Z, L_A, transposePtr } from '../arena';
 import { gemmNN, gemmTN, transpose } from '../kernels/gemm';
+import { columnSums, copyFloats } from '../kernels/vector';
 import { activationForward, activationBackward } from '../kernels/activations';
 
 export function denseForward(l: i32, x: usize, rows: i32): void {
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
   const z = ptrField(l, L_Z);
   const rowBytes = <usize>outDim << 2;
-  for (let r = 0; r < rows; r++) memory.copy(z + <usize>r * rowBytes, ptrField(l, L_B), rowBytes);
+  for (let r = 0; r < rows; r++) copyFloats(z + <usize>r * rowBytes, ptrField(l, L_B), outDim);
   gemmNN(z, x, ptrField(l, L_W), rows, inDim, outDim);
   activationForward(field(l, L_ACT), alphaOf(l), z, ptrField(l, L_A), rows, outDim);
 }
@@ -19,14 +20,7 @@ export function denseForward(l: i32, x: usize, rows: i32): void {
 export function denseBackward(l: i32, x: usize, d: usize, dPrev: usize, rows: i32): void {
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
   gemmTN(ptrField(l, L_GW), x, d, inDim, rows, outDim);
-  const gb = ptrField(l, L_GB);
-  memory.fill(gb, 0, <usize>outDim << 2);
-  for (let r = 0; r < rows; r++) {
-    const row = d + ((<usize>r * <usize>outDim) << 2);
-    for (let j = 0; j < outDim; j++) {
-      store<f32>(gb + (<usize>j << 2), load<f32>(gb + (<usize>j << 2)) + load<f32>(row + (<usize>j << 2)));
-    }
-  }
+  columnSums(ptrField(l, L_GB), d, rows, outDim);
   if (dPrev == 0) return;
   transpose(transposePtr, ptrField(l, L_W), inDim, outDim);
   memory.fill(dPrev, 0, (<usize>rows * <usize>inDim) << 2);

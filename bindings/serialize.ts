@@ -70,6 +70,7 @@ export function decodeModel(bytes: Uint8Array, field = 'bytes'): SavedState {
   } catch {
     return corrupt('unreadable header');
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return corrupt('header is not an object');
   const { paramCount, slotCount } = header;
   if (!Number.isInteger(paramCount) || !Number.isInteger(slotCount) || paramCount < 1 || slotCount < 0) corrupt('bad sizes in header');
   let at = align8(MAGIC.length + 4 + jsonLength);

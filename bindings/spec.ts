@@ -58,7 +58,7 @@ const MAX_LAYERS = 64;
 export function normalizeModel(spec: unknown, field = 'model'): NormalizedModel {
   const obj = checkObject(field, spec);
   checkKeys(field, obj, MODEL_KEYS);
-  const inputs = checkNumber(`${field}.inputs`, obj.inputs, { min: 1, integer: true });
+  const inputs = checkNumber(`${field}.inputs`, obj.inputs, { min: 1, max: 1 << 20, integer: true });
   if (!Array.isArray(obj.layers) || obj.layers.length === 0 || obj.layers.length > MAX_LAYERS) {
     throw new LrlabError('INVALID_OPTION', `${field}.layers`, obj.layers, `must be an array of 1 to ${MAX_LAYERS} layer specs`);
   }
@@ -74,7 +74,9 @@ export function normalizeModel(spec: unknown, field = 'model'): NormalizedModel 
     throw new LrlabError('INVALID_OPTION', `${field}.layers[${layers.length - 1}].activation`, last.activation,
       'must be "sigmoid" with loss binary_crossentropy');
   }
-  return { inputs, layers, loss };
+  const model = { inputs, layers, loss };
+  checkModelSize(model, field);
+  return model;
 }
 
 function normalizeLayer(spec: unknown, field: string): NormalizedLayer {
@@ -87,7 +89,7 @@ function normalizeLayer(spec: unknown, field: string): NormalizedLayer {
   return { units, activation, alpha, init };
 }
 
-/** Defaults follow torch.optim (lr included, where PyTorch has one). */
+/** Defaults follow torch.optim, lr included, except SGD's lr: 0.01 as Keras (PyTorch's is 1e-3). */
 const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly string[] }> = {
   sgd: { lr: 0.01, keys: ['momentum', 'nesterov'] },
   adagrad: { lr: 0.01, keys: ['epsilon', 'initialAccumulator'] },
@@ -107,6 +109,9 @@ export function normalizeOptimizer(spec: unknown, field = 'optimizer'): Normaliz
   checkKeys(field, obj, [...COMMON_OPTIMIZER_KEYS, ...keys]);
   const unit = { min: 0, below: 1 };
   const adadelta = name === 'adadelta';
+  if (obj.nesterov === true && !obj.momentum) {
+    throw new LrlabError('INVALID_OPTION', `${field}.nesterov`, true, 'needs a momentum > 0 (Nesterov momentum without momentum is plain SGD)');
+  }
   return {
     name,
     lr: checkLearningRate(`${field}.lr`, obj.lr === undefined ? lr : obj.lr),
@@ -124,6 +129,29 @@ export function normalizeOptimizer(spec: unknown, field = 'optimizer'): Normaliz
     clipNorm: numberOr(`${field}.clipNorm`, obj.clipNorm, 0, { min: 0 }),
     clipValue: numberOr(`${field}.clipValue`, obj.clipValue, 0, { min: 0 }),
   };
+}
+
+/** The optimizer spec with only the keys its optimizer reads: what save() writes, and what normalizeOptimizer accepts back. */
+export function compactOptimizer(o: NormalizedOptimizer): OptimizerSpec {
+  const out: Record<string, unknown> = {};
+  for (const key of [...COMMON_OPTIMIZER_KEYS, ...OPTIMIZER_DEFAULTS[o.name].keys]) out[key] = o[key as keyof NormalizedOptimizer];
+  return out as unknown as OptimizerSpec;
+}
+
+/** Past this many weights a network no longer fits one WebAssembly memory (4 GiB) with its gradients and Adam's slots. */
+export const MAX_PARAMETERS = 50_000_000;
+
+/** Refuses networks too large for one wasm memory, before any memory is laid out. */
+export function checkModelSize(model: NormalizedModel, field = 'model'): number {
+  let count = 0, inDim = model.inputs;
+  for (const layer of model.layers) {
+    count += (inDim + 1) * layer.units;
+    inDim = layer.units;
+  }
+  if (count > MAX_PARAMETERS) {
+    throw new LrlabError('INVALID_OPTION', `${field}.layers`, count, `must hold at most ${MAX_PARAMETERS} parameters in all (this network has ${count})`);
+  }
+  return count;
 }
 
 export function checkLearningRate(field: string, value: unknown): number {

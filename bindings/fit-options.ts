@@ -1,6 +1,7 @@
 /** Options of Model.fit, validated before any work starts. */
 import { LrlabError } from './errors.js';
 import type { History, EpochLogs } from './history.js';
+import type { LrPolicySpec } from './lr-policy.js';
 import type { Dataset } from './types.js';
 import { checkBoolean, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
 
@@ -9,6 +10,7 @@ export interface TrainingContext {
   readonly epoch: number;
   /** Optimizer steps taken so far (over all fits of the model). */
   readonly step: number;
+  /** The LR of the next step (schedule × scale); setting it moves the scale. */
   lr: number;
   readonly history: History;
   /** Ends the fit after the current batch, with status 'stopped'. */
@@ -22,7 +24,7 @@ export interface Callbacks {
   onBatchEnd?(batch: number, loss: number, ctx: TrainingContext): void;
 }
 
-export interface FitOptions {
+export interface FitOptions extends LrPolicySpec {
   /** Train until this many epochs in all (as Keras: with initialEpoch, the epoch index to stop at). */
   epochs: number;
   batchSize?: number; // default 32
@@ -34,9 +36,11 @@ export interface FitOptions {
   signal?: AbortSignal;
   /** Epoch to start from; default: the epochs this model has already trained (so a loaded checkpoint resumes). */
   initialEpoch?: number;
+  /** Also record the LR of every step in history.stepLr. */
+  recordStepLr?: boolean;
 }
 
-export interface ResolvedFitOptions {
+export interface ResolvedFitOptions extends LrPolicySpec {
   epochs: number;
   batchSize: number;
   shuffle: boolean;
@@ -45,9 +49,11 @@ export interface ResolvedFitOptions {
   callbacks: Callbacks[];
   signal?: AbortSignal;
   initialEpoch?: number;
+  recordStepLr: boolean;
 }
 
-const KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'signal', 'initialEpoch'];
+const KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'signal', 'initialEpoch',
+  'recordStepLr', 'schedule', 'plateau', 'earlyStopping', 'divergence'];
 
 export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   const o = checkObject('fit', options);
@@ -70,5 +76,11 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     callbacks: callbacks as Callbacks[],
     signal: o.signal as AbortSignal | undefined,
     initialEpoch: o.initialEpoch === undefined ? undefined : checkNumber('fit.initialEpoch', o.initialEpoch, { min: 0, integer: true }),
+    recordStepLr: checkBoolean('fit.recordStepLr', o.recordStepLr, false),
+    // Validated by LrPolicy, which knows the data and the number of steps.
+    schedule: o.schedule as LrPolicySpec['schedule'],
+    plateau: o.plateau as LrPolicySpec['plateau'],
+    earlyStopping: o.earlyStopping as LrPolicySpec['earlyStopping'],
+    divergence: o.divergence as LrPolicySpec['divergence'],
   };
 }

@@ -5,7 +5,7 @@ export type FitStatus = 'completed' | 'stopped' | 'diverged' | 'aborted';
 export interface HistoryEvent {
   epoch: number;
   step: number;
-  kind: 'lr' | 'stop' | 'diverged' | 'aborted';
+  kind: 'lr' | 'stop' | 'diverged' | 'aborted' | 'restore';
   /** For kind 'lr': the learning rate before and after. */
   oldLr?: number;
   newLr?: number;
@@ -23,6 +23,8 @@ export interface History {
   lr: number[];
   /** Wall time of each epoch in milliseconds (training and validation). */
   time: number[];
+  /** The LR of every step, when fit was asked to record it (recordStepLr). */
+  stepLr?: number[];
   status: FitStatus;
   events: HistoryEvent[];
 }

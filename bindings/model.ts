@@ -9,9 +9,10 @@ import { resolveFitOptions, type FitOptions } from './fit-options.js';
 import type { History } from './history.js';
 import { decodeModel, encodeModel, type SavedHeader } from './serialize.js';
 import {
-  normalizeModel, normalizeOptimizer, type ModelSpec, type NormalizedModel, type NormalizedOptimizer, type OptimizerSpec,
+  checkLearningRate, compactOptimizer, normalizeModel, normalizeOptimizer, type ModelSpec, type NormalizedModel, type NormalizedOptimizer, type OptimizerSpec,
 } from './spec.js';
 import { fitLoop, type TrainingState } from './train.js';
+import { checkPolicyState, initialPolicyState, type PolicyState } from './lr-policy.js';
 import type { Dataset, Matrix } from './types.js';
 import { checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
 import { checkDataset } from './data/check.js';
@@ -38,10 +39,10 @@ export class Model {
   readonly spec: NormalizedModel;
   readonly optimizer: NormalizedOptimizer;
   readonly seed: number;
-  /** The current base learning rate: the optimizer's lr until a callback or a policy changes it. */
-  lr: number;
   /** Epochs completed over all fits; the next fit starts here (unless told otherwise). */
   epochsTrained = 0;
+  /** The LR policy's state (scale, plateau, early stopping): carried from fit to fit and saved with the model. */
+  policy: PolicyState = initialPolicyState();
   readonly #backend: Backend;
 
   private constructor(backend: Backend, seed: number) {
@@ -49,7 +50,6 @@ export class Model {
     this.spec = backend.model;
     this.optimizer = backend.optimizer;
     this.seed = seed;
-    this.lr = backend.optimizer.lr;
   }
 
   /** Validates the config, builds the network and draws its initial weights from the seed. */
@@ -65,7 +65,7 @@ export class Model {
     return new Model(backend, seed);
   }
 
-  /** Rebuilds a model saved with save(): weights, optimizer state, lr, step and epoch count. */
+  /** Rebuilds a model saved with save(): weights, optimizer state, LR policy state, step and epoch count. */
   static async load(bytes: Uint8Array, options: { backend?: BackendKind; wasm?: WasmSource } = {}): Promise<Model> {
     const { header, scalars, params, slots } = decodeModel(bytes);
     const model = await Model.create({
@@ -78,13 +78,27 @@ export class Model {
     backend.params().set(params);
     for (let k = 0; k < backend.slotCount; k++) backend.slot(k).set(slots.subarray(k * backend.paramCount, (k + 1) * backend.paramCount));
     backend.scalars().set(scalars);
-    model.lr = header.lr;
+    model.policy = checkPolicyState(header.policy, 'bytes.policy');
     model.epochsTrained = header.epochsTrained;
     return model;
   }
 
   get backend(): BackendKind {
     return this.#backend.kind;
+  }
+
+  /** The LR before any schedule: the optimizer's lr times the scale that plateau and callbacks move. */
+  get lr(): number {
+    return this.optimizer.lr * this.policy.scale;
+  }
+
+  /** Sets the LR for the next fit by moving the scale (a schedule still shapes it from there). */
+  set lr(value: number) {
+    const lr = checkLearningRate('lr', value);
+    if (this.optimizer.lr === 0) {
+      throw new LrlabError('INVALID_OPTION', 'lr', value, 'cannot be set when the optimizer lr is 0 (the LR is optimizer lr × scale)');
+    }
+    this.policy.scale = lr / this.optimizer.lr;
   }
 
   /** Optimizer steps taken so far. */
@@ -112,10 +126,10 @@ export class Model {
   /** Trains on `train`; resolves to the History (status 'diverged' rather than an exception when the loss blows up). */
   async fit(train: Dataset, options: FitOptions): Promise<History> {
     const o = resolveFitOptions(options);
-    this.#checkData(train, 'train');
+    this.checkData(train, 'train');
     let trainRows = train.x.rows;
     let validation = o.validationData;
-    if (validation !== undefined) this.#checkData(validation, 'fit.validationData');
+    if (validation !== undefined) this.checkData(validation, 'fit.validationData');
     if (o.validationSplit > 0) {
       trainRows = Math.floor(train.x.rows * (1 - o.validationSplit));
       if (trainRows < 1 || trainRows === train.x.rows) {
@@ -124,20 +138,22 @@ export class Model {
       validation = sliceRows(train, trainRows, train.x.rows);
     }
     const backend = this.#backend;
-    backend.setBatchCapacity(o.batchSize);
+    // A batch larger than the data is the whole data (as Keras); the buffers never need more rows.
+    const capacity = Math.min(o.batchSize, trainRows);
+    checkBatchCapacity(this.spec, capacity, 'fit.batchSize');
+    backend.setBatchCapacity(capacity);
     backend.setData(TRAIN, train.x.data.subarray(0, trainRows * train.x.cols), train.y.data.subarray(0, trainRows * train.y.cols), trainRows);
     if (validation) backend.setData(VALIDATION, validation.x.data, validation.y.data, validation.x.rows);
-    const state: TrainingState = { backend, seed: this.seed, lr: this.lr, epochsTrained: this.epochsTrained };
+    const state: TrainingState = { backend, seed: this.seed, epochsTrained: this.epochsTrained, policy: this.policy };
     try {
       return await fitLoop(state, { trainRows, validationRows: validation?.x.rows ?? 0 }, o);
     } finally {
-      this.lr = state.lr;
       this.epochsTrained = state.epochsTrained;
     }
   }
 
   evaluate(data: Dataset): Evaluation {
-    this.#checkData(data, 'data');
+    this.checkData(data, 'data');
     const backend = this.#backend;
     backend.setData(SCRATCH, data.x.data, data.y.data, data.x.rows);
     const totals = backend.evaluate(SCRATCH);
@@ -166,14 +182,14 @@ export class Model {
     return { data: out, rows: x.rows, cols: outputs };
   }
 
-  /** Weights, optimizer state, lr, step and epoch count as bytes (see serialize.ts); `extra` is stored as JSON. */
+  /** Weights, optimizer state, LR policy state, step and epoch count as bytes (see serialize.ts); `extra` is stored as JSON. */
   save(extra?: Record<string, unknown>): Uint8Array {
     const backend = this.#backend;
     const n = backend.paramCount;
     const slots = new Float32Array(backend.slotCount * n);
     for (let k = 0; k < backend.slotCount; k++) slots.set(backend.slot(k), k * n);
     const header: SavedHeader = {
-      model: this.spec, optimizer: this.optimizer, seed: this.seed, lr: this.lr, epochsTrained: this.epochsTrained,
+      model: this.spec, optimizer: compactOptimizer(this.optimizer), seed: this.seed, policy: this.policy, epochsTrained: this.epochsTrained,
       paramCount: n, slotCount: backend.slotCount,
     };
     if (extra) header.extra = extra;
@@ -185,7 +201,8 @@ export class Model {
     return this.#backend;
   }
 
-  #checkData(data: Dataset, field: string): void {
+  /** Throws LrlabError unless `data` fits this model (shapes, finite values, label range). */
+  checkData(data: Dataset, field = 'data'): void {
     checkDataset(data, field);
     const outputs = this.spec.layers[this.spec.layers.length - 1].units;
     if (data.x.cols !== this.spec.inputs) {
@@ -194,6 +211,16 @@ export class Model {
     if (data.y.cols !== outputs) {
       throw new LrlabError('SHAPE_MISMATCH', `${field}.y.cols`, data.y.cols, `must equal the units of the last layer (${outputs})`);
     }
+  }
+}
+
+/** Each layer keeps batch × units activations (twice) and gradients: bound them so memory stays sane. */
+const MAX_BATCH_VALUES = 1 << 24;
+
+export function checkBatchCapacity(spec: NormalizedModel, rows: number, field: string): void {
+  const widest = Math.max(spec.inputs, ...spec.layers.map((l) => l.units));
+  if (rows * widest > MAX_BATCH_VALUES) {
+    throw new LrlabError('INVALID_OPTION', field, rows, `must keep batch rows × the widest layer (${widest}) at most ${MAX_BATCH_VALUES}`);
   }
 }
 

@@ -6,12 +6,13 @@
  *   | f64 scalars[8] | f32 params[paramCount] | f32 slots[slotCount × paramCount]
  *   | u32 CRC-32 of everything before it
  *
- * The header holds the model and optimizer specs, the seed, the current lr
- * and the epochs trained. Any truncation, flipped bit or foreign file fails
+ * The header holds the model and optimizer specs, the seed, the LR policy's
+ * state and the epochs trained. Any truncation, flipped bit or foreign file fails
  * the magic, the lengths or the checksum and is refused as CORRUPT_FILE.
  */
 import { LrlabError } from './errors.js';
 import type { ModelSpec, OptimizerSpec } from './spec.js';
+import type { PolicyState } from './lr-policy.js';
 
 const MAGIC = 'LRLAB1\0\0';
 const SCALARS = 8;
@@ -20,7 +21,8 @@ export interface SavedHeader {
   model: ModelSpec;
   optimizer: OptimizerSpec;
   seed: number;
-  lr: number;
+  /** LR scale, plateau and early-stopping state, divergence reference. */
+  policy: PolicyState;
   epochsTrained: number;
   paramCount: number;
   slotCount: number;

@@ -1,20 +1,23 @@
 /**
- * The fit loop: epochs of minibatches, one backend call per minibatch, with
- * callbacks that may read and set the learning rate or stop, an AbortSignal,
- * and a History. A non-finite loss ends the fit with status 'diverged'.
+ * The fit loop: epochs of minibatches, one backend call per minibatch. Each
+ * step's LR comes from the policy (schedule × scale); at each epoch's end the
+ * policy may change the LR (plateau) or stop (early stopping), then callbacks
+ * run and may set the LR or stop too. A diverging loss ends the fit with status
+ * 'diverged'; an AbortSignal with status 'aborted'.
  */
 import { VALIDATION, type Backend } from './backend/types.js';
 import { checkLearningRate } from './spec.js';
 import { emptyHistory, recordEpoch, type EpochLogs, type History } from './history.js';
 import type { Callbacks, ResolvedFitOptions, TrainingContext } from './fit-options.js';
+import { LrPolicy, type PolicyState } from './lr-policy.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** The parts of a model the loop reads and advances. */
 export interface TrainingState {
   backend: Backend;
   seed: number;
-  lr: number;
   epochsTrained: number;
+  policy: PolicyState;
 }
 
 export interface FitData {
@@ -31,42 +34,61 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
   const outputs = backend.model.layers[backend.model.layers.length - 1].units;
   // Binary accuracy counts every output; categorical accuracy counts rows.
   const perRow = loss === 'binary_crossentropy' ? outputs : 1;
-  const history = emptyHistory(classification, data.validationRows > 0);
   const { batchSize, callbacks, signal } = options;
-  let stopReason: string | undefined;
+  const stepsPerEpoch = Math.ceil(data.trainRows / batchSize);
   let epoch = options.initialEpoch ?? state.epochsTrained;
+  const policy = new LrPolicy(options, {
+    baseLr: backend.optimizer.lr, totalSteps: stepsPerEpoch * options.epochs, totalEpochs: options.epochs,
+    hasValidation: data.validationRows > 0, classification,
+  }, state.policy);
+  const history = emptyHistory(classification, data.validationRows > 0);
+  if (options.recordStepLr) history.stepLr = [];
+  let step = backend.scalars()[0];
+  // The epoch the LR is evaluated at: the current one during its batches, the next one at its end.
+  let lrEpoch = epoch;
+  let stopReason: string | undefined;
 
   const ctx: TrainingContext = {
     get epoch() { return epoch; },
-    get step() { return backend.scalars()[0]; },
-    get lr() { return state.lr; },
+    get step() { return step; },
+    get lr() { return policy.lr(step, lrEpoch); },
     set lr(value: number) {
       const next = checkLearningRate('lr', value);
-      if (next !== state.lr) {
-        history.events.push({ epoch, step: backend.scalars()[0], kind: 'lr', oldLr: state.lr, newLr: next, reason: 'set by a callback' });
-      }
-      state.lr = next;
+      const old = policy.lr(step, lrEpoch);
+      policy.setLr(next, step, lrEpoch);
+      if (next !== old) history.events.push({ epoch, step, kind: 'lr', oldLr: old, newLr: next, reason: 'set by a callback' });
     },
     history,
     stop(reason = 'stopped by a callback') { stopReason ??= reason; },
   };
+  const finish = (status: History['status'], reason: string): History => {
+    history.status = status;
+    history.events.push({ epoch, step, kind: status === 'stopped' ? 'stop' : status as 'diverged' | 'aborted', reason });
+    return history;
+  };
 
   let lastYield = now();
   for (; epoch < options.epochs; epoch++) {
-    if (signal?.aborted) return finish(history, 'aborted', epoch, backend, 'the AbortSignal fired');
+    if (signal?.aborted) return finish('aborted', 'the AbortSignal fired');
     const started = now();
+    lrEpoch = epoch;
     await each(callbacks, (cb) => cb.onEpochBegin?.(epoch, ctx));
-    const epochLr = state.lr;
+    const epochLr = policy.lr(step, epoch);
     backend.beginEpoch(state.seed, epoch, options.shuffle);
-    let lossSum = 0, correct = 0, seen = 0, diverged = false;
+    let lossSum = 0, correct = 0, seen = 0;
+    let diverged: string | null = null;
     for (let start = 0, batch = 0; start < data.trainRows; start += batchSize, batch++) {
       for (const cb of callbacks) cb.onBatchBegin?.(batch, ctx);
       const rows = Math.min(batchSize, data.trainRows - start);
-      const batchLoss = backend.trainBatch(start, rows, state.lr);
+      const lr = policy.lr(step, epoch);
+      history.stepLr?.push(lr);
+      const batchLoss = backend.trainBatch(start, rows, lr);
+      step++;
       lossSum += batchLoss * rows;
       correct += backend.lastCorrect();
       seen += rows;
-      if (!Number.isFinite(batchLoss)) { diverged = true; break; }
+      diverged = policy.checkBatchLoss(batchLoss);
+      if (diverged) break;
       for (const cb of callbacks) cb.onBatchEnd?.(batch, batchLoss, ctx);
       if (stopReason !== undefined || signal?.aborted) break;
     }
@@ -80,24 +102,27 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     logs.time = now() - started;
     recordEpoch(history, logs);
     state.epochsTrained = epoch + 1;
-    if (diverged) return finish(history, 'diverged', epoch, backend, `the training loss became ${logs.loss}`);
-    if (signal?.aborted) return finish(history, 'aborted', epoch, backend, 'the AbortSignal fired');
+    lrEpoch = epoch + 1;
+    if (diverged) return finish('diverged', diverged);
+    if (signal?.aborted) return finish('aborted', 'the AbortSignal fired');
+    const decision = policy.endEpoch(logs, step, () => backend.params().slice());
+    if (decision.change) {
+      const { oldLr, lr, reason } = decision.change;
+      history.events.push({ epoch, step, kind: 'lr', oldLr, newLr: lr, reason });
+    }
+    if (decision.kind === 'stop') {
+      if (decision.restore) {
+        backend.params().set(decision.restore);
+        history.events.push({ epoch, step, kind: 'restore', reason: `restored the weights of epoch ${state.policy.earlyStopping!.bestEpoch}` });
+      }
+      return finish('stopped', decision.reason);
+    }
     await each(callbacks, (cb) => cb.onEpochEnd?.(epoch, logs, ctx));
-    if (stopReason !== undefined) return finish(history, 'stopped', epoch, backend, stopReason);
+    if (stopReason !== undefined) return finish('stopped', stopReason);
     if (now() - lastYield > YIELD_EVERY_MS) {
       await yieldToEventLoop();
       lastYield = now();
     }
-  }
-  if (signal?.aborted) return finish(history, 'aborted', epoch, backend, 'the AbortSignal fired');
-  return history;
-}
-
-function finish(history: History, status: History['status'], epoch: number, backend: Backend, reason: string): History {
-  history.status = status;
-  if (status !== 'completed') {
-    const kind = status === 'stopped' ? 'stop' : status;
-    history.events.push({ epoch, step: backend.scalars()[0], kind, reason });
   }
   return history;
 }
@@ -113,4 +138,3 @@ async function each(callbacks: Callbacks[], hook: (cb: Callbacks) => void | Prom
 function now(): number {
   return performance.now();
 }
-

@@ -11,8 +11,9 @@ import { Model, type Evaluation } from './model.js';
 import type { BackendKind, WasmSource } from './backend/index.js';
 import type { ModelSpec, OptimizerSpec } from './spec.js';
 import { checkBoolean, checkKeys, checkNumber, checkObject } from './validate.js';
+import type { LrPolicySpec } from './lr-policy.js';
 
-export interface ExperimentSpec {
+export interface ExperimentSpec extends LrPolicySpec {
   data: DataSpec;
   /** Holds out a test set: a fraction of the rows, taken from the end unless shuffle is true. */
   split?: { testFraction: number; shuffle?: boolean; seed?: number };
@@ -26,6 +27,7 @@ export interface ExperimentSpec {
   validationSplit?: number;
   seed?: number;
   backend?: BackendKind;
+  recordStepLr?: boolean;
 }
 
 export interface ExperimentResult {
@@ -55,7 +57,8 @@ export const TUTORIAL_EXPERIMENT: ExperimentSpec = {
   seed: 1,
 };
 
-const KEYS = ['data', 'split', 'standardize', 'model', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'seed', 'backend'];
+const KEYS = ['data', 'split', 'standardize', 'model', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'seed', 'backend',
+  'schedule', 'plateau', 'earlyStopping', 'divergence', 'recordStepLr'];
 
 export interface RunOptions {
   callbacks?: Callbacks | Callbacks[];
@@ -80,6 +83,8 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     epochs: spec.epochs, batchSize: spec.batchSize, shuffle: spec.shuffle, validationSplit: spec.validationSplit,
     validationData: test && spec.validationSplit === undefined ? test : undefined,
     callbacks: options.callbacks, signal: options.signal,
+    schedule: spec.schedule, plateau: spec.plateau, earlyStopping: spec.earlyStopping, divergence: spec.divergence,
+    recordStepLr: spec.recordStepLr,
   });
   const result: ExperimentResult = { history, train: model.evaluate(train), model };
   if (test) result.test = model.evaluate(test);

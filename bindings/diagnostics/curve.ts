@@ -1,0 +1,237 @@
+/**
+ * What one trial's loss curve says about its learning rate.
+ *
+ * The SHAPE is read from the training loss (one value per epoch); the "far from
+ * the best trial" judgement uses the final validation loss when the history has
+ * one, else the final training loss (the same value `finalLoss` of a sweep
+ * result gives, so it compares with `referenceLoss` like for like).
+ * null/NaN/±Infinity (JSONL writes a non-finite loss as null) are non-finite.
+ *
+ * The checks run in this fixed priority order; the first that matches wins:
+ *
+ * 1. diverged
+ *    - the fit's status is 'diverged', or
+ *    - any training or validation loss is non-finite, or
+ *    - exploded: final loss > 3 × the first epoch's loss (`explodeFactor`), or
+ *    - climbed back: final loss > 3 × the curve's minimum (`climbBackFactor`)
+ *      AND it gave back at least half of the progress it had made
+ *      (`giveBack` = (final − min) / (first − min) ≥ 0.5, `climbBackShare`).
+ *      The second condition keeps a loss bouncing at a tiny floor (1e-4 → 4e-4
+ *      after starting at 2.3) out of this label.
+ *    3× is a clear "the updates are making things worse" signal that still
+ *    tolerates the usual first-epoch bumps of a high-but-working rate.
+ *
+ * 2. oscillating — on the last half of the training curve (at least its last
+ *    5 epochs; curves of fewer than 5 epochs are not tested):
+ *    - `riseFraction`: the share of epoch-to-epoch steps in which the loss ROSE
+ *      by more than 5% of its previous value (`riseStep`) is ≥ 20%
+ *      (`riseFraction`), AND
+ *    - `swing`: the total variation of that segment (Σ|Δloss|) is ≥ 3 × its net
+ *      change |last − first| (`swing`; a monotone segment has swing 1).
+ *    Both must hold: rises alone flag a noisy but fast-falling curve, swing
+ *    alone flags a converged curve jittering by 0.1% around its floor.
+ *
+ * 3. too_slow
+ *    - `relativeDrop` = (first − final) / first < 10% (`slowDrop`): the run
+ *      barely moved (this also catches a run whose loss rose a little), or
+ *    - with a referenceLoss: still falling at the end (the last half improved
+ *      by ≥ 1%, `flatLastHalf`) but the final loss is > 1.5 × the best trial's
+ *      (`farFromBest`): it is heading the right way, too slowly for the budget.
+ *    Caveat: a run that had already converged within its FIRST epoch also moves
+ *    < 10% afterwards and is labelled too_slow; the reason gives the numbers.
+ *
+ * 4. plateaued_early (needs referenceLoss): the last half of the curve improved
+ *    by < 1% (`flatLastHalf`) while the final loss is > 1.5 × the best trial's
+ *    (`farFromBest`): it stopped improving well above what the best learning
+ *    rate reached. `earlyDropFraction` (the share of the epochs it took to make
+ *    80% of its total drop) is reported but not required: a curve that went
+ *    flat far from the best is stuck whether the drop came at 10% or 40%.
+ *
+ * 5. good: none of the above (it fell by ≥ 10%, without oscillating, and — when
+ *    a reference is given — ended within 1.5 × the best trial's final loss).
+ *
+ * A reference that is not a positive finite number is ignored.
+ */
+import type { History } from '../history.js';
+import type { CurveLabel, Diagnosis } from '../sweep/types.js';
+import { fmtLoss, fmtPct, fmtRatio, num } from './stats.js';
+
+/** The thresholds of `diagnoseCurve` (see the module comment for their meaning). */
+export const CURVE_THRESHOLDS = {
+  explodeFactor: 3,
+  climbBackFactor: 3,
+  climbBackShare: 0.5,
+  minEpochsForOscillation: 5,
+  riseStep: 0.05,
+  riseFraction: 0.2,
+  swing: 3,
+  slowDrop: 0.1,
+  flatLastHalf: 0.01,
+  farFromBest: 1.5,
+  earlyDropShare: 0.8,
+} as const;
+
+export interface CurveContext {
+  /** The best trial's final loss in the sweep (validation loss when present, else training). */
+  referenceLoss?: number;
+}
+
+const SWING_CAP = 1e6;
+
+export function diagnoseCurve(history: History, context: CurveContext = {}): Diagnosis {
+  const T = CURVE_THRESHOLDS;
+  const loss = (history.loss ?? []).map(num);
+  const val = history.valLoss && history.valLoss.length > 0 ? history.valLoss.map(num) : undefined;
+  const n = loss.length;
+  const ref = context.referenceLoss;
+  const hasRef = typeof ref === 'number' && Number.isFinite(ref) && ref > 0;
+  const epochs = (k: number) => `${k} epoch${k === 1 ? '' : 's'}`;
+  const result = (label: CurveLabel, reason: string, numbers: Record<string, number>): Diagnosis => {
+    const clean: Record<string, number> = {};
+    for (const [k, v] of Object.entries(numbers)) if (Number.isFinite(v)) clean[k] = v;
+    return { label, reason, numbers: clean };
+  };
+
+  // --- 1. diverged: status or non-finite values -------------------------------------------
+  const firstBadTrain = loss.findIndex((v) => !Number.isFinite(v));
+  const firstBadVal = val ? val.findIndex((v) => !Number.isFinite(v)) : -1;
+  const bads = [firstBadTrain, firstBadVal].filter((i) => i >= 0);
+  const firstBad = bads.length > 0 ? Math.min(...bads) : -1;
+  if (history.status === 'diverged' || firstBad >= 0) {
+    const numbers: Record<string, number> = { epochs: n };
+    const finite = loss.filter((v) => Number.isFinite(v));
+    if (finite.length > 0) {
+      numbers.firstLoss = finite[0]!;
+      numbers.lastFiniteLoss = finite[finite.length - 1]!;
+    }
+    if (firstBad >= 0) {
+      numbers.firstNonFiniteEpoch = firstBad + 1; // 1-based, as the CLI prints epochs
+      const badValue = firstBad === firstBadTrain ? loss[firstBad]! : val![firstBad]!;
+      const which = firstBad === firstBadTrain ? 'training loss' : 'validation loss';
+      return result('diverged',
+        `the ${which} became ${String(badValue)} at epoch ${firstBad + 1} of ${n}` +
+        (numbers.firstLoss !== undefined ? ` (it started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
+        numbers);
+    }
+    const event = history.events?.find((e) => e.kind === 'diverged');
+    return result('diverged',
+      `training was stopped as diverged after ${epochs(n)}` +
+      (event?.reason ? ` (${event.reason})` : '') +
+      (numbers.lastFiniteLoss !== undefined ? `, last loss ${fmtLoss(numbers.lastFiniteLoss)}` : '') + ': diverged',
+      numbers);
+  }
+
+  if (n === 0) {
+    return result('too_slow', `no epoch was recorded (status '${history.status}'), so the loss did not move: too slow`, {
+      epochs: 0, relativeDrop: 0,
+    });
+  }
+
+  // --- measurements --------------------------------------------------------------------------
+  const first = loss[0]!;
+  const final = loss[n - 1]!;
+  let argmin = 0;
+  for (let i = 1; i < n; i++) if (loss[i]! < loss[argmin]!) argmin = i;
+  const min = loss[argmin]!;
+  const judged = val ? val[val.length - 1]! : final;
+  const scale = Math.abs(first) > 0 ? Math.abs(first) : 1;
+  const relativeDrop = (first - final) / scale;
+  const finalOverFirst = first > 0 ? final / first : NaN;
+  const finalOverMin = min > 0 ? final / min : NaN;
+  const giveBack = first > min ? (final - min) / (first - min) : 0;
+  const mid = Math.floor((n - 1) / 2);
+  const midLoss = loss[mid]!;
+  const lastHalfImprovement = n > 1 ? (midLoss - final) / (Math.abs(midLoss) > 0 ? Math.abs(midLoss) : 1) : 0;
+  // The first epoch by which 80% of the total drop (first → final) was made.
+  let earlyIndex = n - 1;
+  if (first > final) {
+    const target = first - T.earlyDropShare * (first - final);
+    earlyIndex = loss.findIndex((v) => v <= target);
+  }
+  const earlyDropFraction = n > 1 ? earlyIndex / (n - 1) : 0;
+  const vsReference = hasRef ? judged / ref : NaN;
+  const far = hasRef && judged > T.farFromBest * ref;
+
+  const numbers: Record<string, number> = {
+    epochs: n, firstLoss: first, finalLoss: final, minLoss: min, judgedFinalLoss: judged,
+    relativeDrop, finalOverFirst, finalOverMin, giveBack, lastHalfImprovement, earlyDropFraction,
+  };
+  if (hasRef) {
+    numbers.referenceLoss = ref;
+    numbers.vsReference = vsReference;
+  }
+
+  // Oscillation measures over the last half (at least the last 5 epochs).
+  if (n >= T.minEpochsForOscillation) {
+    const start = Math.min(mid, n - T.minEpochsForOscillation);
+    const steps = n - 1 - start;
+    let rises = 0;
+    let variation = 0;
+    for (let i = start + 1; i < n; i++) {
+      const delta = loss[i]! - loss[i - 1]!;
+      variation += Math.abs(delta);
+      if (delta > T.riseStep * Math.abs(loss[i - 1]!)) rises++;
+    }
+    const net = Math.abs(final - loss[start]!);
+    const swing = net > 0 ? Math.min(variation / net, SWING_CAP) : variation > 0 ? SWING_CAP : 1;
+    numbers.riseFraction = rises / steps;
+    numbers.swing = swing;
+    numbers.oscillationEpochs = steps + 1;
+    numbers.rises = rises;
+  }
+
+  // --- 1. diverged: exploded or climbed back -----------------------------------------------
+  if (finalOverFirst > T.explodeFactor) {
+    return result('diverged',
+      `the loss rose from ${fmtLoss(first)} to ${fmtLoss(final)} over ${epochs(n)} ` +
+      `(${fmtRatio(finalOverFirst)} its first-epoch value, above the ${T.explodeFactor}× limit): diverged`,
+      numbers);
+  }
+  if (finalOverMin > T.climbBackFactor && giveBack >= T.climbBackShare) {
+    return result('diverged',
+      `the loss fell to ${fmtLoss(min)} at epoch ${argmin + 1} then climbed back to ${fmtLoss(final)} by epoch ${n} ` +
+      `(${fmtRatio(finalOverMin)} its minimum, giving back ${fmtPct(giveBack)} of its progress): diverged`,
+      numbers);
+  }
+
+  // --- 2. oscillating ---------------------------------------------------------------------------
+  if (numbers.riseFraction !== undefined && numbers.riseFraction >= T.riseFraction && numbers.swing! >= T.swing) {
+    const start = n - numbers.oscillationEpochs!;
+    return result('oscillating',
+      `over the last ${epochs(numbers.oscillationEpochs!)} the loss rose by more than ${T.riseStep * 100}% in ` +
+      `${numbers.rises} of ${numbers.oscillationEpochs! - 1} steps (${fmtPct(numbers.riseFraction)}) and moved up and down ` +
+      `${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)}): oscillating`,
+      numbers);
+  }
+
+  // --- 3. too_slow --------------------------------------------------------------------------------
+  const change = relativeDrop >= 0 ? `fell ${fmtPct(relativeDrop)}` : `rose ${fmtPct(-relativeDrop)}`;
+  const against = hasRef ? `${fmtRatio(vsReference)} the best trial's ${fmtLoss(ref)}` : '';
+  if (relativeDrop < T.slowDrop) {
+    return result('too_slow',
+      `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
+      (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': too slow for this learning rate',
+      numbers);
+  }
+  if (far && lastHalfImprovement >= T.flatLastHalf) {
+    return result('too_slow',
+      `loss was still falling at the end (${fmtPct(lastHalfImprovement)} over the last half, ${fmtPct(relativeDrop)} in all ` +
+      `from ${fmtLoss(first)}) but ended at ${fmtLoss(judged)}, ${against}: too slow for this learning rate`,
+      numbers);
+  }
+
+  // --- 4. plateaued_early -----------------------------------------------------------------------
+  if (far) {
+    return result('plateaued_early',
+      `loss made 80% of its drop by epoch ${earlyIndex + 1} of ${n} (${fmtPct(earlyDropFraction)} of the run, from ` +
+      `${fmtLoss(first)} to ${fmtLoss(final)}), then improved only ${fmtPct(lastHalfImprovement)} over the last half, ` +
+      `ending at ${fmtLoss(judged)}, ${against}: plateaued early`,
+      numbers);
+  }
+
+  // --- 5. good --------------------------------------------------------------------------------------
+  return result('good',
+    `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
+    (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': good',
+    numbers);
+}

@@ -1,0 +1,280 @@
+/**
+ * The analysis of a finished sweep: one diagnosis per trial, the sensitivity
+ * ("U") curve of the final loss against one axis (the learning rate by
+ * default), the best trial and a recommended range of the axis.
+ *
+ * Rules (all documented here, tested in test/diagnostics-sweep.test.ts):
+ *
+ * - Trials with status 'failed' (or without a history) have no curve: they are
+ *   neither diagnosed nor counted anywhere. An all-failed sweep gives
+ *   diagnoses {}, sensitivity [], bestTrialId null and recommended null.
+ * - Trials with status 'aborted' (the sweep was cancelled under them) are
+ *   diagnosed, but their partial curves are kept out of the best trial and the
+ *   sensitivity points, where they would pass for a slow learning rate.
+ * - "Diverged" means diagnoseCurve's label 'diverged' (status 'diverged', a
+ *   non-finite loss, or an exploded loss). A diverged trial counts in its
+ *   point's `diverged` and is left out of `finalLoss` and `finalAccuracy` (a
+ *   diverged fit stops before validating its last epoch, so its last finite
+ *   validation loss would look deceptively good); its `bestLoss` (the lowest
+ *   loss it reached before blowing up) is kept.
+ * - The final loss is the last validation loss when recorded, else the last
+ *   training loss (see results.ts). bestTrialId: the lowest final loss among
+ *   the non-failed, non-aborted, non-diverged trials (ties: the earlier one).
+ *   Its final loss is every diagnosis's referenceLoss.
+ * - The axis: options.axis, default 'optimizer.lr'. When the DEFAULT axis is
+ *   not among the params, the first param (in order of appearance) whose
+ *   values are all finite numbers is used; when no param is numeric the
+ *   sensitivity is empty and nothing is recommended. An axis given
+ *   explicitly that no result has is refused (LrlabError INVALID_OPTION)
+ *   rather than silently replaced.
+ * - Points: results are grouped by the values of the OTHER params (e.g.
+ *   momentum) and by the axis value; mean/std/n over repeats use the sample
+ *   standard deviation (see meanStd). Groups keep the order in which they first
+ *   appear, points within a group go by increasing x. Results whose axis value
+ *   is not a finite number are diagnosed but not plotted.
+ * - recommended: a point is STABLE when none of its repeats diverged, fewer
+ *   than half of them oscillate, and it has a finite mean final loss. The
+ *   anchor is the stable point with the lowest mean final loss; the range is
+ *   the contiguous run of stable points of the anchor's group, around the
+ *   anchor, whose mean final loss is ≤ best × (1 + tolerance) + absTolerance
+ *   (tolerance 0.2: within 20% — repeats of one learning rate commonly differ
+ *   by several percent, and a 20% band still separates the flat bottom of the
+ *   U from its walls; absTolerance defaults to 1e-3 × the median first-epoch
+ *   loss, so that a best loss near 0 does not make the band vanish). null when
+ *   no trial is labelled 'good' ("nothing trained well") or no point is stable.
+ */
+import { LrlabError } from '../errors.js';
+import type { AxisValues, CurveLabel, Diagnosis, SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
+import { diagnoseCurve } from './curve.js';
+import { bestLoss, finalAccuracy, finalLoss, hasCurve, judgedLossSeries } from './results.js';
+import { fmtLoss, fmtPct, fmtValue, isFiniteNumber, meanStd, median } from './stats.js';
+
+export const DEFAULT_AXIS = 'optimizer.lr';
+
+export const SWEEP_DEFAULTS = {
+  /** Relative band around the best mean final loss for the recommended range. */
+  tolerance: 0.2,
+  /** The absolute part of the band, as a share of the median first-epoch loss. */
+  absToleranceShare: 1e-3,
+} as const;
+
+export interface AnalyzeSweepOptions {
+  /** The axis of the sensitivity curve (a key of `params`); default 'optimizer.lr'. */
+  axis?: string;
+  /** Relative tolerance of the recommended range (default 0.2 = within 20% of the best). */
+  tolerance?: number;
+  /** Absolute tolerance added to it (default 1e-3 × the median first-epoch loss). */
+  absTolerance?: number;
+}
+
+interface PointAcc {
+  x: number;
+  group: AxisValues;
+  groupKey: string;
+  finals: number[];
+  bests: number[];
+  accuracies: number[];
+  diverged: number;
+  labels: CurveLabel[];
+}
+
+/** The axis the analysis uses, or null when no param is numeric (see the module comment). */
+export function resolveAxis(results: readonly TrialResult[], axis?: string): string | null {
+  const keys: string[] = [];
+  for (const r of results) for (const k of Object.keys(r.params ?? {})) if (!keys.includes(k)) keys.push(k);
+  const wanted = axis ?? DEFAULT_AXIS;
+  if (keys.includes(wanted)) return wanted;
+  if (axis !== undefined && results.length > 0) {
+    throw new LrlabError('INVALID_OPTION', 'axis', axis,
+      `must be one of the swept params (${keys.length > 0 ? keys.join(', ') : 'none'})`);
+  }
+  for (const k of keys) {
+    if (results.every((r) => !(k in (r.params ?? {})) || isFiniteNumber(r.params[k]))) return k;
+  }
+  return null;
+}
+
+function checkOption(name: string, value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!isFiniteNumber(value) || value < 0) {
+    throw new LrlabError('INVALID_OPTION', name, value, 'must be a finite number ≥ 0');
+  }
+  return value;
+}
+
+/** A stable text key for a group of param values (key order does not matter). */
+function groupKeyOf(group: AxisValues): string {
+  return JSON.stringify(Object.keys(group).sort().map((k) => [k, group[k]]));
+}
+
+function lastSegment(path: string): string {
+  const parts = path.split('.');
+  return parts[parts.length - 1]!;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'number') return fmtValue(value);
+  if (typeof value === 'string') return value;
+  return JSON.stringify(value);
+}
+
+export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSweepOptions = {}): SweepAnalysis {
+  if (options.axis !== undefined && (typeof options.axis !== 'string' || options.axis === '')) {
+    throw new LrlabError('INVALID_OPTION', 'axis', options.axis, 'must be a non-empty string naming a swept param');
+  }
+  const tolerance = checkOption('tolerance', options.tolerance) ?? SWEEP_DEFAULTS.tolerance;
+  let absTolerance = checkOption('absTolerance', options.absTolerance);
+  const resolved = resolveAxis(results, options.axis);
+  const axis = resolved ?? options.axis ?? DEFAULT_AXIS;
+
+  const curves = results.filter(hasCurve);
+  const ranked = curves.filter((r) => r.status !== 'aborted');
+
+  // Pass 1: which trials diverged (that label does not depend on the reference), then the best trial.
+  const divergedNow = new Set<TrialResult>(curves.filter((r) => diagnoseCurve(r.history).label === 'diverged'));
+  let best: TrialResult | null = null;
+  let bestFinal = Infinity;
+  for (const r of ranked) {
+    if (divergedNow.has(r)) continue;
+    const f = finalLoss(r);
+    if (Number.isFinite(f) && f < bestFinal) {
+      best = r;
+      bestFinal = f;
+    }
+  }
+
+  // Pass 2: the diagnoses, against the best trial's final loss.
+  const context = best ? { referenceLoss: bestFinal } : {};
+  const diagnoses: Record<string, Diagnosis> = {};
+  const labelOf = new Map<TrialResult, CurveLabel>();
+  for (const r of curves) {
+    const d = diagnoseCurve(r.history, context);
+    diagnoses[r.id] = d;
+    labelOf.set(r, d.label);
+  }
+
+  // The sensitivity points.
+  const points = new Map<string, PointAcc>();
+  const groupOrder: string[] = [];
+  if (resolved !== null) {
+    for (const r of ranked) {
+      const x = r.params[resolved];
+      if (!isFiniteNumber(x)) continue;
+      const group: AxisValues = {};
+      for (const [k, v] of Object.entries(r.params)) if (k !== resolved) group[k] = v;
+      const groupKey = groupKeyOf(group);
+      if (!groupOrder.includes(groupKey)) groupOrder.push(groupKey);
+      const key = `${groupKey}\u0000${x}`;
+      let p = points.get(key);
+      if (!p) {
+        p = { x, group, groupKey, finals: [], bests: [], accuracies: [], diverged: 0, labels: [] };
+        points.set(key, p);
+      }
+      const label = labelOf.get(r)!;
+      p.labels.push(label);
+      p.bests.push(bestLoss(r));
+      if (label === 'diverged') {
+        p.diverged++;
+      } else {
+        p.finals.push(finalLoss(r));
+        const acc = finalAccuracy(r);
+        if (acc !== undefined) p.accuracies.push(acc);
+      }
+    }
+  }
+  const ordered = [...points.values()].sort((a, b) =>
+    groupOrder.indexOf(a.groupKey) - groupOrder.indexOf(b.groupKey) || a.x - b.x);
+  const sensitivity: SensitivityPoint[] = ordered.map((p) => {
+    const point: SensitivityPoint = {
+      x: p.x,
+      group: p.group,
+      finalLoss: meanStd(p.finals),
+      bestLoss: meanStd(p.bests),
+      diverged: p.diverged,
+    };
+    if (p.accuracies.length > 0) point.finalAccuracy = meanStd(p.accuracies);
+    return point;
+  });
+
+  // The recommended range.
+  if (absTolerance === undefined) {
+    const firsts = ranked.map((r) => judgedLossSeries(r.history)[0]);
+    const m = median(firsts);
+    absTolerance = Number.isFinite(m) ? SWEEP_DEFAULTS.absToleranceShare * Math.abs(m) : 0;
+  }
+  const recommended = resolved === null ? null
+    : recommend(resolved, ordered, sensitivity, tolerance, absTolerance, [...labelOf.values()].includes('good'));
+
+  return { axis, diagnoses, sensitivity, bestTrialId: best ? best.id : null, recommended };
+}
+
+function isStable(p: PointAcc, s: SensitivityPoint): boolean {
+  const oscillating = p.labels.filter((l) => l === 'oscillating').length;
+  return p.diverged === 0 && oscillating * 2 < p.labels.length && s.finalLoss.n > 0 && Number.isFinite(s.finalLoss.mean);
+}
+
+const CAUSE_ORDER = ['diverges', 'oscillates', 'plateaus early', 'is too slow', 'worse'] as const;
+type Cause = (typeof CAUSE_ORDER)[number];
+const LABEL_CAUSE: Record<CurveLabel, Cause> = {
+  diverged: 'diverges', oscillating: 'oscillates', plateaued_early: 'plateaus early', too_slow: 'is too slow', good: 'worse',
+};
+
+function recommend(
+  axis: string, points: PointAcc[], stats: SensitivityPoint[], tolerance: number, absTolerance: number, anyGood: boolean,
+): SweepAnalysis['recommended'] {
+  if (!anyGood) return null;
+  let anchor = -1;
+  for (let i = 0; i < points.length; i++) {
+    if (!isStable(points[i]!, stats[i]!)) continue;
+    if (anchor < 0 || stats[i]!.finalLoss.mean < stats[anchor]!.finalLoss.mean) anchor = i;
+  }
+  if (anchor < 0) return null;
+  const best = stats[anchor]!.finalLoss;
+  const threshold = best.mean * (1 + tolerance) + absTolerance;
+  const groupKey = points[anchor]!.groupKey;
+  // Indices of the anchor's group, in increasing x (points are already sorted so).
+  const members = points.map((_, i) => i).filter((i) => points[i]!.groupKey === groupKey);
+  const ok = (i: number) => isStable(points[i]!, stats[i]!) && stats[i]!.finalLoss.mean <= threshold;
+  let lo = members.indexOf(anchor);
+  let hi = lo;
+  while (lo > 0 && ok(members[lo - 1]!)) lo--;
+  while (hi < members.length - 1 && ok(members[hi + 1]!)) hi++;
+  const low = points[members[lo]!]!.x;
+  const high = points[members[hi]!]!.x;
+
+  const pct = fmtPct(tolerance).replace('.0%', '%');
+  const cause = (i: number): Cause | null => {
+    const p = points[i]!;
+    if (p.diverged > 0) return 'diverges';
+    if (!isStable(p, stats[i]!)) return 'oscillates';
+    if (stats[i]!.finalLoss.mean <= threshold) return null; // fine, only cut off by an unstable neighbour
+    const counts = new Map<CurveLabel, number>();
+    for (const l of p.labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let top: CurveLabel = p.labels[0]!;
+    for (const [l, c] of counts) if (c > counts.get(top)!) top = l;
+    return LABEL_CAUSE[top];
+  };
+  const describe = (indices: number[], side: 'above' | 'below', edge: number): string => {
+    if (indices.length === 0) return `the sweep tried nothing ${side} ${fmtValue(edge)} (the range may extend further)`;
+    const causes = new Set(indices.map(cause).filter((c): c is Cause => c !== null));
+    const words = CAUSE_ORDER.filter((c) => causes.has(c))
+      .map((c) => (c === 'worse' ? `ends more than ${pct} above the best final loss` : c));
+    if (words.length === 0) return `${side} ${fmtValue(edge)} results are mixed`;
+    const list = words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+    return `${side} ${fmtValue(edge)} training ${list}`;
+  };
+
+  const isLr = axis === DEFAULT_AXIS;
+  const short = isLr ? 'lr' : lastSegment(axis);
+  const noun = isLr ? 'Learning rates' : `Values of ${axis}`;
+  const groupText = Object.entries(points[anchor]!.group).map(([k, v]) => `, ${lastSegment(k)} ${describeValue(v)}`).join('');
+  const repeats = best.n > 1 ? `, mean of ${best.n} repeats,` : '';
+  const where = `(${fmtLoss(best.mean)}${repeats} at ${short} = ${fmtValue(points[anchor]!.x)}${groupText})`;
+  const head = low === high
+    ? `Only ${short} = ${fmtValue(low)} reaches within ${pct} of the best final loss ${where}`
+    : `${noun} from ${fmtValue(low)} to ${fmtValue(high)} reach within ${pct} of the best final loss ${where}`;
+  const above = describe(members.slice(hi + 1), 'above', high);
+  const below = describe(members.slice(0, lo), 'below', low);
+  const explanation = `${head}; ${above}, ${below}.`;
+  return { low, high, explanation };
+}

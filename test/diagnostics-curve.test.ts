@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import { diagnoseCurve, CURVE_THRESHOLDS } from '../bindings/diagnostics/index.js';
+import type { FitStatus, History } from '../bindings/history.js';
+
+/** A history with the given per-epoch training loss (and optional validation loss). */
+function hist(loss: number[], opts: { status?: FitStatus; valLoss?: number[] } = {}): History {
+  const h: History = {
+    epoch: loss.map((_, i) => i),
+    loss,
+    lr: loss.map(() => 0.01),
+    time: loss.map(() => 1),
+    status: opts.status ?? 'completed',
+    events: [],
+  };
+  if (opts.valLoss) h.valLoss = opts.valLoss;
+  return h;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** 2.3 decaying exponentially towards 0.1. */
+const decay = (n: number, rate = 0.1) => range(n).map((i) => 0.1 + 2.2 * Math.exp(-rate * i));
+
+describe('diagnoseCurve on synthetic curves', () => {
+  it('labels a smooth exponential decay good, with the drop in the reason and numbers', () => {
+    const d = diagnoseCurve(hist(decay(50)));
+    expect(d.label).toBe('good');
+    const first = 2.3, final = 0.1 + 2.2 * Math.exp(-4.9);
+    expect(d.numbers.relativeDrop).toBeCloseTo((first - final) / first, 10);
+    expect(d.numbers.epochs).toBe(50);
+    expect(d.numbers.riseFraction).toBe(0);
+    expect(d.numbers.swing).toBeCloseTo(1, 10);
+    expect(d.reason).toContain('50 epochs');
+    expect(d.reason).toContain('2.30');
+    expect(d.reason).toContain(final.toPrecision(3));
+    expect(d.reason).toContain(`${((first - final) / first * 100).toFixed(1)}%`);
+  });
+
+  it('labels a NaN at epoch 5 diverged and says where', () => {
+    const loss = decay(20);
+    loss[5] = NaN;
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('diverged');
+    expect(d.numbers.firstNonFiniteEpoch).toBe(6); // 1-based, index 5
+    expect(d.reason).toContain('NaN');
+    expect(d.reason).toContain('epoch 6 of 20');
+    // JSONL reads a NaN back as null: same verdict.
+    const fromJson = decay(20) as (number | null)[];
+    fromJson[5] = null;
+    const j = diagnoseCurve(hist(fromJson as number[]));
+    expect(j.label).toBe('diverged');
+    expect(j.numbers.firstNonFiniteEpoch).toBe(6);
+  });
+
+  it('labels status "diverged" diverged even when every recorded loss is finite', () => {
+    const h = hist(decay(8), { status: 'diverged' });
+    h.events.push({ epoch: 7, step: 70, kind: 'diverged', reason: 'the batch loss 40.1 exceeded 10 × the starting loss 2.300' });
+    const d = diagnoseCurve(h);
+    expect(d.label).toBe('diverged');
+    expect(d.reason).toContain('8 epochs');
+    expect(d.reason).toContain('exceeded 10 ×');
+  });
+
+  it('labels a non-finite validation loss diverged', () => {
+    const val = decay(10);
+    val[9] = Infinity;
+    expect(diagnoseCurve(hist(decay(10), { valLoss: val })).label).toBe('diverged');
+  });
+
+  it('labels an exploding loss 1, 2, 4, 8, … diverged, with the ratio', () => {
+    const loss = range(10).map((i) => 2 ** i);
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('diverged');
+    expect(d.numbers.finalOverFirst).toBe(512);
+    expect(d.reason).toContain('from 1.00 to 512');
+    expect(d.reason).toContain('512×');
+  });
+
+  it('labels a loss that fell and then climbed back diverged', () => {
+    // 2.3 → 0.2 over 10 epochs, then up to 1.7 (8.5× its minimum, giving back 71% of its progress).
+    const loss = [...range(10).map((i) => 2.3 - 0.21 * i), ...range(10).map((i) => 0.2 + 0.15 * (i + 1))];
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('diverged');
+    expect(d.numbers.finalOverMin).toBeGreaterThan(CURVE_THRESHOLDS.climbBackFactor);
+    expect(d.numbers.giveBack).toBeGreaterThan(0.5);
+    expect(d.reason).toContain('climbed back');
+  });
+
+  it('labels a decaying curve with alternating ±30% noise oscillating, exposing rises and swing', () => {
+    const loss = decay(40, 0.05).map((v, i) => v * (1 + 0.3 * (i % 2 === 0 ? 1 : -1)));
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('oscillating');
+    expect(d.numbers.riseFraction).toBeGreaterThanOrEqual(0.45);
+    expect(d.numbers.swing).toBeGreaterThan(CURVE_THRESHOLDS.swing);
+    expect(d.reason).toContain(`${d.numbers.rises} of`);
+    expect(d.reason).toContain('oscillating');
+  });
+
+  it('does not call small (±1%) noise on a decaying curve oscillating', () => {
+    const loss = decay(40, 0.05).map((v, i) => v * (1 + 0.01 * (i % 2 === 0 ? 1 : -1)));
+    expect(diagnoseCurve(hist(loss)).label).toBe('good');
+  });
+
+  it('labels 4.00 → 3.95 linear over 200 epochs too_slow, with the numbers in the reason', () => {
+    const loss = range(200).map((i) => 4 - (0.05 * i) / 199);
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('too_slow');
+    expect(d.numbers.relativeDrop).toBeCloseTo(0.0125, 10);
+    // 0.05 / 4 = 1.25% (1.2499… in binary floating point, printed 1.2%)
+    expect(d.reason).toBe('loss fell 1.2% over 200 epochs (from 4.00 to 3.95): too slow for this learning rate');
+  });
+
+  it('labels a curve still falling but far above the reference too_slow', () => {
+    const loss = range(30).map((i) => 2.3 - 0.03 * i); // 2.30 → 1.43, still falling
+    const d = diagnoseCurve(hist(loss), { referenceLoss: 0.2 });
+    expect(d.label).toBe('too_slow');
+    expect(d.numbers.vsReference).toBeCloseTo(1.43 / 0.2, 10);
+    expect(d.reason).toContain('0.200');
+  });
+
+  describe('a fast drop to a flat 1.0', () => {
+    // 2.3 → 1.0 in 5 epochs (exponential), then flat at 1.0 for 45 more.
+    const loss = range(50).map((i) => 1 + 1.3 * Math.exp(-1.5 * i));
+
+    it('is plateaued_early when the best trial reached 0.2', () => {
+      const d = diagnoseCurve(hist(loss), { referenceLoss: 0.2 });
+      expect(d.label).toBe('plateaued_early');
+      expect(d.numbers.earlyDropFraction).toBeLessThanOrEqual(0.2);
+      expect(Math.abs(d.numbers.lastHalfImprovement!)).toBeLessThan(0.01);
+      expect(d.numbers.vsReference).toBeCloseTo(5, 6);
+      expect(d.reason).toContain('1.00');
+      expect(d.reason).toContain('5×');
+      expect(d.reason).toContain('0.200');
+    });
+
+    it('is good when the best trial reached only 0.9', () => {
+      const d = diagnoseCurve(hist(loss), { referenceLoss: 0.9 });
+      expect(d.label).toBe('good');
+      expect(d.numbers.vsReference).toBeCloseTo(1 / 0.9, 6);
+    });
+
+    it('is good without a reference (nothing to compare with)', () => {
+      expect(diagnoseCurve(hist(loss)).label).toBe('good');
+    });
+
+    it('judges "far from best" on the validation loss when present', () => {
+      // Training loss as above; validation loss flat at 0.22, close to the reference 0.2.
+      const d = diagnoseCurve(hist(loss, { valLoss: loss.map(() => 0.22) }), { referenceLoss: 0.2 });
+      expect(d.label).toBe('good');
+      expect(d.numbers.judgedFinalLoss).toBe(0.22);
+    });
+  });
+
+  it('checks in priority order: a diverged status beats an oscillating shape', () => {
+    const loss = decay(40, 0.05).map((v, i) => v * (1 + 0.3 * (i % 2 === 0 ? 1 : -1)));
+    expect(diagnoseCurve(hist(loss, { status: 'diverged' })).label).toBe('diverged');
+  });
+
+  it('labels an empty history too_slow (nothing moved) and does not throw', () => {
+    const d = diagnoseCurve(hist([], { status: 'aborted' }));
+    expect(d.label).toBe('too_slow');
+    expect(d.numbers.epochs).toBe(0);
+  });
+});

@@ -83,20 +83,21 @@ export class LrPolicy {
   readonly #divergenceFactor: number | null;
 
   constructor(spec: LrPolicySpec, ctx: PolicyContext, readonly state: PolicyState) {
+    // Validate everything before touching the model's state: a refused fit changes nothing.
     const limits = { totalSteps: ctx.totalSteps, totalEpochs: ctx.totalEpochs };
     const schedule = validateSchedule(spec.schedule ?? { name: 'constant' }, 'fit.schedule', limits);
     this.schedule = buildSchedule(schedule, ctx.baseLr, 'fit.schedule', limits);
     if (spec.plateau !== undefined) {
       const p = validatePlateau(spec.plateau, 'fit.plateau');
       this.#plateau = { spec: p, ...watch('fit.plateau', p, ctx) };
-      state.plateau ??= initialPlateauState();
     }
     if (spec.earlyStopping !== undefined) {
       const e = validateEarlyStopping(spec.earlyStopping, 'fit.earlyStopping');
       this.#earlyStopping = { spec: e, ...watch('fit.earlyStopping', e, ctx) };
-      state.earlyStopping ??= initialEarlyStoppingState();
     }
     this.#divergenceFactor = divergenceFactor(spec.divergence);
+    if (this.#plateau) state.plateau ??= initialPlateauState();
+    if (this.#earlyStopping) state.earlyStopping ??= initialEarlyStoppingState();
   }
 
   lr(step: number, epoch: number): number {

@@ -14,9 +14,9 @@
  *      only) → best = a, wait = 0; else if not in cooldown: wait += 1, and if wait >= patience
  *      and lr > minLr: new = max(lr·factor, minLr), cooldown restarts, wait = 0.
  *
- * The extension no peer has, `increase`: after at least one reduction, if the
- * metric has still not improved for `increase.patience` epochs since its best,
- * the LR is raised by `increase.factor`, never above `increase.maxLr`.
+ * The extension no peer has, `increase`: after a reduction, if the metric has
+ * still not improved for `increase.patience` further epochs, the LR is raised
+ * by `increase.factor`, never above `increase.maxLr`.
  */
 import { LrlabError } from './errors.js';
 import { checkChoice, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
@@ -49,7 +49,7 @@ export interface PlateauState {
   best: number | null; // null: nothing seen yet (±Infinity is not JSON)
   bad: number; // PyTorch's num_bad_epochs / Keras's wait
   cooldown: number;
-  stale: number; // epochs since the best improved (for `increase`)
+  stale: number; // epochs since the metric improved or the LR was reduced (for `increase`)
   reductionsSinceBest: number;
 }
 
@@ -116,14 +116,16 @@ export function plateauStep(p: NormalizedPlateau, mode: Mode, state: PlateauStat
   }
   if (change) {
     state.reductionsSinceBest++;
+    state.stale = 0;
     return change;
   }
   return increaseStep(p, state, lr);
 }
 
-function isImprovement(p: NormalizedPlateau, mode: Mode, a: number, best: number | null): boolean {
+function isImprovement(p: NormalizedPlateau, mode: Mode, a: number, stored: number | null): boolean {
   if (Number.isNaN(a)) return false;
-  if (best === null) return true;
+  // Both peers start from best = ±inf (null here, as JSON has no infinities): an infinite first metric does not improve on it.
+  const best = stored ?? (mode === 'min' ? Infinity : -Infinity);
   const t = p.threshold;
   if (p.thresholdMode === 'rel') return mode === 'min' ? a < best * (1 - t) : a > best * (1 + t);
   return mode === 'min' ? a < best - t : a > best + t;

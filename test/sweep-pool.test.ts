@@ -1,0 +1,55 @@
+// The worker pool runs the very same runTrial as inline execution: the same
+// trials give the same results, bit for bit, whatever thread ran them.
+import { afterAll, expect, it } from 'vitest';
+import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
+import { InlineExecutor } from '../bindings/sweep/executor.js';
+import { PoolExecutor } from '../bindings/sweep/pool.js';
+import { expandSweep, validateSweep } from '../bindings/sweep/spec.js';
+import type { TrialOutcome } from '../bindings/sweep/trial.js';
+import type { TrialResult } from '../bindings/sweep/types.js';
+
+const pool = new PoolExecutor({ concurrency: 2 });
+afterAll(() => pool.close());
+
+const sweep = validateSweep({
+  base: { ...TUTORIAL_EXPERIMENT, epochs: 30 },
+  axes: { 'optimizer.lr': [1, 0.1, 0.01, 1e-4], 'optimizer.name': ['sgd', 'adam'] },
+});
+const trials = expandSweep(sweep);
+
+async function runAll(executor: InlineExecutor | PoolExecutor): Promise<Map<string, TrialResult>> {
+  const results = new Map<string, TrialResult>();
+  await executor.run(trials.map((trial) => ({ trial })), (o: TrialOutcome) => { results.set(o.result.id, o.result); });
+  return results;
+}
+
+/** Everything a trial computed, with the wall times left out. */
+function numbers(r: TrialResult): unknown {
+  const { timeMs: _t, history, ...rest } = r;
+  return { ...rest, history: history && { ...history, time: history.time.length } };
+}
+
+it('the pool returns, for every trial, exactly what inline execution returns', async () => {
+  const [inline, pooled] = [await runAll(new InlineExecutor()), await runAll(pool)];
+  expect(pooled.size).toBe(trials.length);
+  expect(inline.size).toBe(trials.length);
+  for (const t of trials) {
+    // toStrictEqual compares floats with Object.is: bit-identical losses, accuracies, lrs.
+    expect(numbers(pooled.get(t.id)!)).toStrictEqual(numbers(inline.get(t.id)!));
+  }
+  // The grid really spans outcomes: something diverged at lr 1 with sgd, something learned.
+  expect([...inline.values()].some((r) => r.status === 'diverged')).toBe(true);
+  expect([...inline.values()].some((r) => r.status === 'completed' && r.test!.accuracy! > 0.85)).toBe(true);
+});
+
+it('a trial that throws comes back as a failed result, and the others still run', async () => {
+  const bad = validateSweep({ base: { ...TUTORIAL_EXPERIMENT, epochs: 3 }, axes: { 'optimizer.lr': [0.01, -1, 0.1] } });
+  const results: TrialResult[] = [];
+  await pool.run(expandSweep(bad).map((trial) => ({ trial })), (o) => { results.push(o.result); });
+  expect(results).toHaveLength(3);
+  const failed = results.filter((r) => r.status === 'failed');
+  expect(failed).toHaveLength(1);
+  expect(failed[0].params['optimizer.lr']).toBe(-1);
+  expect(failed[0].error).toMatch(/LrlabError: optimizer\.lr.*Received: optimizer\.lr=-1/);
+  expect(results.filter((r) => r.status === 'completed')).toHaveLength(2);
+});

@@ -42,21 +42,27 @@ export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): vo
 }
 
 // The first `cols` columns (a multiple of 4) of C += A·B; B and C rows are `ld` floats apart.
+// Column panels outside, rows inside: one 8-column panel of B (k × 32 bytes)
+// stays in cache while every row block of A passes over it, instead of all of
+// B streaming from memory once per row block.
 function nnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: i32): void {
   const rowA = <usize>k << 2;
   const rowB = <usize>ld << 2;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const a0 = a + <usize>i * rowA;
-    const c0 = c + <usize>i * rowB;
-    let j = 0;
-    for (; j + 8 <= cols; j += 8) block4x8(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
-    for (; j < cols; j += 4) block4x4(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
+  let j = 0;
+  for (; j + 8 <= cols; j += 8) {
+    const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) block4x8(cj + <usize>i * rowB, a + <usize>i * rowA, bj, k, rowA, rowB);
+    for (; i < m; i++) {
+      block1x4(cj + <usize>i * rowB, a + <usize>i * rowA, 4, bj, rowB, k);
+      block1x4(cj + <usize>i * rowB + 16, a + <usize>i * rowA, 4, bj + 16, rowB, k);
+    }
   }
-  for (; i < m; i++) {
-    const ai = a + <usize>i * rowA;
-    const ci = c + <usize>i * rowB;
-    for (let j = 0; j < cols; j += 4) block1x4(ci + (<usize>j << 2), ai, 4, b + (<usize>j << 2), rowB, k);
+  for (; j < cols; j += 4) {
+    const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
+    let i = 0;
+    for (; i + 4 <= m; i += 4) block4x4(cj + <usize>i * rowB, a + <usize>i * rowA, bj, k, rowA, rowB);
+    for (; i < m; i++) block1x4(cj + <usize>i * rowB, a + <usize>i * rowA, 4, bj, rowB, k);
   }
 }
 

@@ -5,14 +5,14 @@
 //   p ← p − lr Δ
 // Slots: 0 s, 1 u.
 export function adadeltaStep(p: usize, g: usize, s: usize, u: usize, n: i32, lr: f32, rho: f32, eps: f32): void {
-  const keep: f32 = 1 - rho;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const o = i << 2;
-    const gi = load<f32>(g + o);
-    const si = rho * load<f32>(s + o) + keep * (gi * gi);
-    store<f32>(s + o, si);
-    const delta = (Mathf.sqrt(load<f32>(u + o) + eps) / Mathf.sqrt(si + eps)) * gi;
-    store<f32>(u + o, rho * load<f32>(u + o) + keep * (delta * delta));
-    store<f32>(p + o, load<f32>(p + o) - lr * delta);
+  const vlr = f32x4.splat(lr), vrho = f32x4.splat(rho), keep = f32x4.splat(1 - rho), veps = f32x4.splat(eps);
+  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
+    const gi = v128.load(g + o);
+    const si = f32x4.add(f32x4.mul(vrho, v128.load(s + o)), f32x4.mul(keep, f32x4.mul(gi, gi)));
+    v128.store(s + o, si);
+    const ui = v128.load(u + o);
+    const delta = f32x4.mul(f32x4.div(f32x4.sqrt(f32x4.add(ui, veps)), f32x4.sqrt(f32x4.add(si, veps))), gi);
+    v128.store(u + o, f32x4.add(f32x4.mul(vrho, ui), f32x4.mul(keep, f32x4.mul(delta, delta))));
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, delta)));
   }
 }

@@ -3,11 +3,11 @@
 //   p ← p − lr g / (√s + ε)
 // Slot 0: s.
 export function adagradStep(p: usize, g: usize, s: usize, n: i32, lr: f32, eps: f32): void {
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const o = i << 2;
-    const gi = load<f32>(g + o);
-    const si = load<f32>(s + o) + gi * gi;
-    store<f32>(s + o, si);
-    store<f32>(p + o, load<f32>(p + o) - lr * (gi / (Mathf.sqrt(si) + eps)));
+  const vlr = f32x4.splat(lr), veps = f32x4.splat(eps);
+  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
+    const gi = v128.load(g + o);
+    const si = f32x4.add(v128.load(s + o), f32x4.mul(gi, gi));
+    v128.store(s + o, si);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, f32x4.div(gi, f32x4.add(f32x4.sqrt(si), veps)))));
   }
 }

@@ -9,25 +9,24 @@
 // Slots: 0 m, 1 v, 2 v̂.
 export function adamStep(p: usize, g: usize, m: usize, v: usize, vMax: usize, n: i32, lr: f32,
                          b1: f32, b2: f32, eps: f32, t: f64, amsgrad: bool, decoupledDecay: f32): void {
-  const stepSize = <f32>(<f64>lr / (1.0 - Math.pow(<f64>b1, t)));
-  const correction2 = <f32>Math.sqrt(1.0 - Math.pow(<f64>b2, t));
-  const decay = <f32>(1.0 - <f64>lr * <f64>decoupledDecay);
-  const keep1: f32 = 1 - b1;
-  const keep2: f32 = 1 - b2;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const o = i << 2;
-    const gi = load<f32>(g + o);
-    let pi = load<f32>(p + o);
-    if (decoupledDecay != 0) pi = pi * decay;
-    const mi = b1 * load<f32>(m + o) + keep1 * gi;
-    let vi = b2 * load<f32>(v + o) + keep2 * (gi * gi);
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
+  const stepSize = f32x4.splat(<f32>(<f64>lr / (1.0 - Math.pow(<f64>b1, t))));
+  const correction2 = f32x4.splat(<f32>Math.sqrt(1.0 - Math.pow(<f64>b2, t)));
+  const decay = f32x4.splat(<f32>(1.0 - <f64>lr * <f64>decoupledDecay));
+  const vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2), keep1 = f32x4.splat(1 - b1), keep2 = f32x4.splat(1 - b2);
+  const veps = f32x4.splat(eps);
+  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
+    const gi = v128.load(g + o);
+    let pi = v128.load(p + o);
+    if (decoupledDecay != 0) pi = f32x4.mul(pi, decay);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(keep1, gi));
+    let vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(keep2, f32x4.mul(gi, gi)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
     if (amsgrad) {
-      vi = Mathf.max(load<f32>(vMax + o), vi);
-      store<f32>(vMax + o, vi);
+      vi = f32x4.max(v128.load(vMax + o), vi);
+      v128.store(vMax + o, vi);
     }
-    const denom = Mathf.sqrt(vi) / correction2 + eps;
-    store<f32>(p + o, pi - stepSize * (mi / denom));
+    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), correction2), veps);
+    v128.store(p + o, f32x4.sub(pi, f32x4.mul(stepSize, f32x4.div(mi, denom))));
   }
 }

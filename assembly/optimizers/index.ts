@@ -56,13 +56,13 @@ export function resetOptimizer(): void {
 
 /** One optimizer step with learning rate lr on the gradients in grads. */
 export function applyUpdate(lr: f32): void {
-  const n = paramCount;
+  const n = slotStride; // paramCount padded to a multiple of 4 with zeros: the rules run in f32x4 lanes
   const p = paramsPtr, g = gradsPtr;
   const stride = <usize>slotStride << 2;
   const s0 = slotsPtr, s1 = slotsPtr + stride, s2 = slotsPtr + 2 * stride;
   const t = load<f64>(scalarsPtr) + 1.0;
   store<f64>(scalarsPtr, t);
-  regularize(p, g, n, clipValue, clipNorm, l2);
+  regularize(p, g, paramCount, clipValue, clipNorm, l2);
   if (optimizerKind == OPT_SGD) sgdStep(p, g, s0, n, lr, h0, (flags & FLAG_NESTEROV) != 0);
   else if (optimizerKind == OPT_ADAGRAD) adagradStep(p, g, s0, n, lr, h0);
   else if (optimizerKind == OPT_RMSPROP) rmspropStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, (flags & FLAG_CENTERED) != 0);

@@ -10,20 +10,20 @@ export function nadamStep(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f3
   const mu = <f64>b1 * (1.0 - 0.5 * Math.pow(0.96, t * <f64>psi));
   const muNext = <f64>b1 * (1.0 - 0.5 * Math.pow(0.96, (t + 1.0) * <f64>psi));
   const product = muProduct * mu;
-  const gradCoef = <f32>(<f64>lr * (1.0 - mu) / (1.0 - product));
-  const momentumCoef = <f32>(<f64>lr * muNext / (1.0 - product * muNext));
-  const correction2 = <f32>(1.0 - Math.pow(<f64>b2, t));
-  const keep1: f32 = 1 - b1;
-  const keep2: f32 = 1 - b2;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const o = i << 2;
-    const gi = load<f32>(g + o);
-    const mi = b1 * load<f32>(m + o) + keep1 * gi;
-    const vi = b2 * load<f32>(v + o) + keep2 * (gi * gi);
-    store<f32>(m + o, mi);
-    store<f32>(v + o, vi);
-    const d = Mathf.sqrt(vi / correction2) + eps;
-    store<f32>(p + o, load<f32>(p + o) - gradCoef * (gi / d) - momentumCoef * (mi / d));
+  const gradCoef = f32x4.splat(<f32>(<f64>lr * (1.0 - mu) / (1.0 - product)));
+  const momentumCoef = f32x4.splat(<f32>(<f64>lr * muNext / (1.0 - product * muNext)));
+  const correction2 = f32x4.splat(<f32>(1.0 - Math.pow(<f64>b2, t)));
+  const vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2), keep1 = f32x4.splat(1 - b1), keep2 = f32x4.splat(1 - b2);
+  const veps = f32x4.splat(eps);
+  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
+    const gi = v128.load(g + o);
+    const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(keep1, gi));
+    const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(keep2, f32x4.mul(gi, gi)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const d = f32x4.add(f32x4.sqrt(f32x4.div(vi, correction2)), veps);
+    const step = f32x4.sub(v128.load(p + o), f32x4.mul(gradCoef, f32x4.div(gi, d)));
+    v128.store(p + o, f32x4.sub(step, f32x4.mul(momentumCoef, f32x4.div(mi, d))));
   }
   return product;
 }

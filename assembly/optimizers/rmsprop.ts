@@ -5,26 +5,26 @@
 // Slots: 0 s, 1 b, 2 ḡ.
 export function rmspropStep(p: usize, g: usize, s: usize, b: usize, gAvg: usize, n: i32, lr: f32,
                             rho: f32, momentum: f32, eps: f32, centered: bool): void {
-  const keep: f32 = 1 - rho;
-  for (let i: usize = 0; i < <usize>n; i++) {
-    const o = i << 2;
-    const gi = load<f32>(g + o);
-    const si = rho * load<f32>(s + o) + keep * (gi * gi);
-    store<f32>(s + o, si);
-    let d: f32;
+  const vlr = f32x4.splat(lr), vrho = f32x4.splat(rho), keep = f32x4.splat(1 - rho);
+  const mu = f32x4.splat(momentum), veps = f32x4.splat(eps);
+  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
+    const gi = v128.load(g + o);
+    const si = f32x4.add(f32x4.mul(vrho, v128.load(s + o)), f32x4.mul(keep, f32x4.mul(gi, gi)));
+    v128.store(s + o, si);
+    let d: v128;
     if (centered) {
-      const ai = rho * load<f32>(gAvg + o) + keep * gi;
-      store<f32>(gAvg + o, ai);
-      d = Mathf.sqrt(si - ai * ai) + eps;
+      const ai = f32x4.add(f32x4.mul(vrho, v128.load(gAvg + o)), f32x4.mul(keep, gi));
+      v128.store(gAvg + o, ai);
+      d = f32x4.add(f32x4.sqrt(f32x4.sub(si, f32x4.mul(ai, ai))), veps);
     } else {
-      d = Mathf.sqrt(si) + eps;
+      d = f32x4.add(f32x4.sqrt(si), veps);
     }
     if (momentum != 0) {
-      const bi = momentum * load<f32>(b + o) + gi / d;
-      store<f32>(b + o, bi);
-      store<f32>(p + o, load<f32>(p + o) - lr * bi);
+      const bi = f32x4.add(f32x4.mul(mu, v128.load(b + o)), f32x4.div(gi, d));
+      v128.store(b + o, bi);
+      v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, bi)));
     } else {
-      store<f32>(p + o, load<f32>(p + o) - lr * (gi / d));
+      v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, f32x4.div(gi, d))));
     }
   }
 }

@@ -160,6 +160,17 @@ export function dataReserve(slot: i32, rows: i32): void {
   store<i32>(dataRows + (<usize>slot << 2), rows);
 }
 
+/**
+ * Scratch memory above the data (for kernel tests and benchmarks, never the
+ * training path): `bytes` bytes at a 16-byte-aligned address, valid until the
+ * next scratchReserve or dataReserve.
+ */
+export function scratchReserve(bytes: usize): usize {
+  const start = align16(dataTop);
+  ensureMemory(start + bytes);
+  return start;
+}
+
 @inline export function slotX(slot: i32): usize { return load<usize>(dataX + (<usize>slot << 3)); }
 @inline export function slotY(slot: i32): usize { return load<usize>(dataY + (<usize>slot << 3)); }
 @inline export function slotRows(slot: i32): i32 { return load<i32>(dataRows + (<usize>slot << 2)); }

@@ -13,7 +13,9 @@ import * as net from './network';
 import * as opt from './optimizers/index';
 import { ACT_LINEAR, setSoftmaxStats } from './kernels/activations';
 
-export { setLayerCount, setLayer, dataReset, dataReserve } from './arena';
+export { setLayerCount, setLayer, dataReset, dataReserve, scratchReserve } from './arena';
+// The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
+export { gemmNN, gemmTN } from './kernels/gemm';
 export { setLoss, beginEpoch, trainBatch, computeGradients, evaluateSlot, predictRows } from './network';
 export { setOptimizer, resetOptimizer } from './optimizers/index';
 

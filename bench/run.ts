@@ -7,8 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { blobsSuite, mlpSuite } from './suites/training.js';
+import { gemmSuite } from './suites/gemm.js';
 
-const SUITES = { blobs: blobsSuite, mlp: mlpSuite } as const;
+const SUITES = { gemm: gemmSuite, blobs: blobsSuite, mlp: mlpSuite } as const;
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, suite: { type: 'string', multiple: true } },

@@ -8,33 +8,33 @@
 //
 // Pointers are byte addresses; counts are in elements; no alignment is
 // required (wasm v128.load/store accept any address).
-import { packPtr } from '../arena';
 
 // C[m×n] += A[m×k] · B[k×n]. C holds its initial value (bias or zero).
-export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+// `pack` is scratch for the tail columns: 32 · max(m, k) bytes.
+export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   const n4 = n & ~3;
-  if (n4 > 0) nnColumns(c, a, b, m, k, n, n4);
+  if (n4 > 0) nnColumns(c, a, b, m, k, n, n4, pack);
   if (n4 == n) return;
   // The last n % 4 columns go through the same vector kernels on a zero-padded
   // 4-wide copy of B's and C's tail columns: narrow layers (3 classes, 1 output)
   // get SIMD too, and each cell still sums in plain k order.
   const t = n - n4;
-  const p = packPtr, q = packPtr + ((<usize>max(k, m)) << 4);
+  const p = pack, q = pack + ((<usize>max(k, m)) << 4);
   packColumns(p, b + (<usize>n4 << 2), k, n, t);
   packColumns(q, c + (<usize>n4 << 2), m, n, t);
-  nnColumns(q, a, p, m, k, 4, 4);
+  nnColumns(q, a, p, m, k, 4, 4, pack);
   unpackColumns(c + (<usize>n4 << 2), q, m, n, t);
 }
 
 // C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
-// C is overwritten (starts from 0).
-export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): void {
+// C is overwritten (starts from 0). `pack` as for gemmNN.
+export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   memory.fill(c, 0, (<usize>m * <usize>n) << 2);
   const n4 = n & ~3;
   if (n4 > 0) tnColumns(c, a, b, m, k, n, n4);
   if (n4 == n) return;
   const t = n - n4;
-  const p = packPtr, q = packPtr + ((<usize>max(k, m)) << 4);
+  const p = pack, q = pack + ((<usize>max(k, m)) << 4);
   packColumns(p, b + (<usize>n4 << 2), k, n, t);
   memory.fill(q, 0, <usize>m << 4);
   tnColumns(q, a, p, m, k, 4, 4);
@@ -45,24 +45,38 @@ export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32): vo
 // Column panels outside, rows inside: one 8-column panel of B (k × 32 bytes)
 // stays in cache while every row block of A passes over it, instead of all of
 // B streaming from memory once per row block.
-function nnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: i32): void {
+function nnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: i32, pack: usize): void {
   const rowA = <usize>k << 2;
-  const rowB = <usize>ld << 2;
+  const rowC = <usize>ld << 2;
+  // With at least two row blocks to share it, an 8-column panel of B is packed
+  // contiguous (k × 32 bytes): it then streams through L1 instead of touching
+  // a new cache line per k.
+  const packed = m >= 8;
   let j = 0;
   for (; j + 8 <= cols; j += 8) {
-    const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
+    const cj = c + (<usize>j << 2);
+    let bj = b + (<usize>j << 2), rowB = rowC;
+    if (packed) {
+      for (let kk = 0; kk < k; kk++) {
+        const src = bj + <usize>kk * rowC, dst = pack + (<usize>kk << 5);
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+      }
+      bj = pack;
+      rowB = 32;
+    }
     let i = 0;
-    for (; i + 4 <= m; i += 4) block4x8(cj + <usize>i * rowB, a + <usize>i * rowA, bj, k, rowA, rowB);
+    for (; i + 4 <= m; i += 4) block4x8(cj + <usize>i * rowC, a + <usize>i * rowA, bj, k, rowA, rowB, rowC);
     for (; i < m; i++) {
-      block1x4(cj + <usize>i * rowB, a + <usize>i * rowA, 4, bj, rowB, k);
-      block1x4(cj + <usize>i * rowB + 16, a + <usize>i * rowA, 4, bj + 16, rowB, k);
+      block1x4(cj + <usize>i * rowC, a + <usize>i * rowA, 4, bj, rowB, k);
+      block1x4(cj + <usize>i * rowC + 16, a + <usize>i * rowA, 4, bj + 16, rowB, k);
     }
   }
   for (; j < cols; j += 4) {
     const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
     let i = 0;
-    for (; i + 4 <= m; i += 4) block4x4(cj + <usize>i * rowB, a + <usize>i * rowA, bj, k, rowA, rowB);
-    for (; i < m; i++) block1x4(cj + <usize>i * rowB, a + <usize>i * rowA, 4, bj, rowB, k);
+    for (; i + 4 <= m; i += 4) block4x4(cj + <usize>i * rowC, a + <usize>i * rowA, bj, k, rowA, rowC);
+    for (; i < m; i++) block1x4(cj + <usize>i * rowC, a + <usize>i * rowA, 4, bj, rowC, k);
   }
 }
 
@@ -115,30 +129,31 @@ export function transpose(dst: usize, src: usize, rows: i32, cols: i32): void {
   }
 }
 
-// 4 rows × 8 columns of C; A rows are rowA bytes apart, its k-th element 4 bytes on.
+// 4 rows × 8 columns of C; A rows are rowA bytes apart, its k-th element 4 bytes on;
+// B rows rowB bytes apart (32 when packed), C rows rowC.
 @inline
-function block4x8(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize): void {
+function block4x8(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize, rowC: usize): void {
   let c00 = v128.load(c), c01 = v128.load(c, 16);
-  let c10 = v128.load(c + rowB), c11 = v128.load(c + rowB, 16);
-  let c20 = v128.load(c + 2 * rowB), c21 = v128.load(c + 2 * rowB, 16);
-  let c30 = v128.load(c + 3 * rowB), c31 = v128.load(c + 3 * rowB, 16);
+  let c10 = v128.load(c + rowC), c11 = v128.load(c + rowC, 16);
+  let c20 = v128.load(c + 2 * rowC), c21 = v128.load(c + 2 * rowC, 16);
+  let c30 = v128.load(c + 3 * rowC), c31 = v128.load(c + 3 * rowC, 16);
   for (let kk = 0; kk < k; kk++) {
     const bp = b + <usize>kk * rowB;
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const ap = a + (<usize>kk << 2);
-    let s = f32x4.splat(load<f32>(ap));
+    let s = v128.load32_splat(ap);
     c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap + rowA));
+    s = v128.load32_splat(ap + rowA);
     c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap + 2 * rowA));
+    s = v128.load32_splat(ap + 2 * rowA);
     c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap + 3 * rowA));
+    s = v128.load32_splat(ap + 3 * rowA);
     c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
   }
   v128.store(c, c00); v128.store(c, c01, 16);
-  v128.store(c + rowB, c10); v128.store(c + rowB, c11, 16);
-  v128.store(c + 2 * rowB, c20); v128.store(c + 2 * rowB, c21, 16);
-  v128.store(c + 3 * rowB, c30); v128.store(c + 3 * rowB, c31, 16);
+  v128.store(c + rowC, c10); v128.store(c + rowC, c11, 16);
+  v128.store(c + 2 * rowC, c20); v128.store(c + 2 * rowC, c21, 16);
+  v128.store(c + 3 * rowC, c30); v128.store(c + 3 * rowC, c31, 16);
 }
 
 // Same block for Aᵀ: the four A scalars of step kk are adjacent in row kk of A.
@@ -152,13 +167,13 @@ function block4x8T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usiz
     const bp = b + <usize>kk * rowB;
     const b0 = v128.load(bp), b1 = v128.load(bp, 16);
     const ap = a + <usize>kk * rowA;
-    let s = f32x4.splat(load<f32>(ap));
+    let s = v128.load32_splat(ap);
     c00 = f32x4.add(c00, f32x4.mul(s, b0)); c01 = f32x4.add(c01, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap, 4));
+    s = v128.load32_splat(ap, 4);
     c10 = f32x4.add(c10, f32x4.mul(s, b0)); c11 = f32x4.add(c11, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap, 8));
+    s = v128.load32_splat(ap, 8);
     c20 = f32x4.add(c20, f32x4.mul(s, b0)); c21 = f32x4.add(c21, f32x4.mul(s, b1));
-    s = f32x4.splat(load<f32>(ap, 12));
+    s = v128.load32_splat(ap, 12);
     c30 = f32x4.add(c30, f32x4.mul(s, b0)); c31 = f32x4.add(c31, f32x4.mul(s, b1));
   }
   v128.store(c, c00); v128.store(c, c01, 16);
@@ -173,10 +188,10 @@ function block4x4(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize
   for (let kk = 0; kk < k; kk++) {
     const b0 = v128.load(b + <usize>kk * rowB);
     const ap = a + (<usize>kk << 2);
-    c0 = f32x4.add(c0, f32x4.mul(f32x4.splat(load<f32>(ap)), b0));
-    c1 = f32x4.add(c1, f32x4.mul(f32x4.splat(load<f32>(ap + rowA)), b0));
-    c2 = f32x4.add(c2, f32x4.mul(f32x4.splat(load<f32>(ap + 2 * rowA)), b0));
-    c3 = f32x4.add(c3, f32x4.mul(f32x4.splat(load<f32>(ap + 3 * rowA)), b0));
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap + rowA), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap + 2 * rowA), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap + 3 * rowA), b0));
   }
   v128.store(c, c0); v128.store(c + rowB, c1); v128.store(c + 2 * rowB, c2); v128.store(c + 3 * rowB, c3);
 }
@@ -186,7 +201,7 @@ function block4x4(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize
 function block1x4(c: usize, a: usize, strideA: usize, b: usize, rowB: usize, k: i32): void {
   let acc = v128.load(c);
   for (let kk = 0; kk < k; kk++) {
-    acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(a + <usize>kk * strideA)), v128.load(b + <usize>kk * rowB)));
+    acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(a + <usize>kk * strideA), v128.load(b + <usize>kk * rowB)));
   }
   v128.store(c, acc);
 }

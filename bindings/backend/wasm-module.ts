@@ -34,6 +34,10 @@ export interface WasmExports {
   dataXPtr(slot: number): number;
   dataYPtr(slot: number): number;
   correctCount(): number;
+  // Kernel access for tests and benchmarks.
+  scratchReserve(bytes: number): number;
+  gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
+  gemmTN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
 }
 
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);

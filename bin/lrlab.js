@@ -3,7 +3,7 @@
 import { register } from 'tsx/esm/api';
 
 register();
-const { main } = await import('../bindings/cli.ts');
+const { main } = await import('../bindings/cli/index.ts');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

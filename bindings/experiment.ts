@@ -10,7 +10,12 @@ import type { History } from './history.js';
 import { Model, type Evaluation } from './model.js';
 import type { BackendKind, WasmSource } from './backend/index.js';
 import type { ModelSpec, OptimizerSpec } from './spec.js';
-import { checkBoolean, checkKeys, checkNumber, checkObject } from './validate.js';
+import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
+import { normalizeModel, normalizeOptimizer } from './spec.js';
+import { BACKENDS } from './backend/index.js';
+import { validateSchedule } from './schedules/index.js';
+import { validatePlateau } from './plateau.js';
+import { validateEarlyStopping } from './early-stopping.js';
 import type { LrPolicySpec } from './lr-policy.js';
 
 export interface ExperimentSpec extends LrPolicySpec {
@@ -64,17 +69,48 @@ export interface RunOptions {
   callbacks?: Callbacks | Callbacks[];
   signal?: AbortSignal;
   wasm?: WasmSource;
+  /** Continue from a model saved with save() (its epochs count toward spec.epochs). */
+  resumeFrom?: Uint8Array;
+}
+
+/**
+ * Checks a whole experiment spec without loading data or building anything:
+ * what a sweep runs before its first trial, so that a bad base fails at once.
+ */
+export function validateExperiment(spec: unknown, field = 'experiment'): void {
+  const s = checkObject(field, spec);
+  checkKeys(field, s, KEYS);
+  validateDataSpec(s.data, `${field}.data`);
+  if (s.split !== undefined) checkSplit(s.split, `${field}.split`);
+  checkBoolean(`${field}.standardize`, s.standardize, false);
+  normalizeModel(s.model, `${field}.model`);
+  normalizeOptimizer(s.optimizer, `${field}.optimizer`);
+  checkNumber(`${field}.epochs`, s.epochs, { min: 1, integer: true });
+  if (s.batchSize !== undefined) checkNumber(`${field}.batchSize`, s.batchSize, { min: 1, integer: true });
+  checkBoolean(`${field}.shuffle`, s.shuffle, true);
+  checkBoolean(`${field}.recordStepLr`, s.recordStepLr, false);
+  if (s.validationSplit !== undefined) checkNumber(`${field}.validationSplit`, s.validationSplit, { min: 0, below: 1 });
+  if (s.seed !== undefined) checkNumber(`${field}.seed`, s.seed, { min: 0, max: 0xffffffff, integer: true });
+  if (s.backend !== undefined) checkChoice(`${field}.backend`, s.backend, BACKENDS);
+  if (s.schedule !== undefined) validateSchedule(s.schedule, `${field}.schedule`);
+  if (s.plateau !== undefined) validatePlateau(s.plateau, `${field}.plateau`);
+  if (s.earlyStopping !== undefined) validateEarlyStopping(s.earlyStopping, `${field}.earlyStopping`);
+  if (s.divergence !== undefined && s.divergence !== false) {
+    const d = checkObject(`${field}.divergence`, s.divergence);
+    checkKeys(`${field}.divergence`, d, ['factor']);
+    if (d.factor !== undefined) checkNumber(`${field}.divergence.factor`, d.factor, { above: 1 });
+  }
 }
 
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {
   const s = checkObject('experiment', spec);
   checkKeys('experiment', s, KEYS);
   const dataSpec = validateDataSpec(s.data, 'experiment.data');
-  const split = s.split === undefined ? undefined : checkSplit(s.split);
+  const split = s.split === undefined ? undefined : checkSplit(s.split, 'experiment.split');
   const useStandardize = checkBoolean('experiment.standardize', s.standardize, false);
-  const model = await Model.create({
-    model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend, wasm: options.wasm,
-  });
+  const model = options.resumeFrom
+    ? await Model.load(options.resumeFrom, { backend: spec.backend, wasm: options.wasm })
+    : await Model.create({ model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend, wasm: options.wasm });
   let train = await loadData(dataSpec, 'experiment.data');
   let test;
   if (split) ({ train, test } = trainTestSplit(train, split));
@@ -91,13 +127,13 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   return result;
 }
 
-function checkSplit(value: unknown): { testFraction: number; shuffle: boolean; seed: number } {
-  const o = checkObject('experiment.split', value);
-  checkKeys('experiment.split', o, ['testFraction', 'shuffle', 'seed']);
-  if (o.testFraction === undefined) throw new LrlabError('INVALID_OPTION', 'experiment.split.testFraction', undefined, 'is required, a number in (0, 1)');
+function checkSplit(value: unknown, field: string): { testFraction: number; shuffle: boolean; seed: number } {
+  const o = checkObject(field, value);
+  checkKeys(field, o, ['testFraction', 'shuffle', 'seed']);
+  if (o.testFraction === undefined) throw new LrlabError('INVALID_OPTION', `${field}.testFraction`, undefined, 'is required, a number in (0, 1)');
   return {
-    testFraction: checkNumber('experiment.split.testFraction', o.testFraction, { above: 0, below: 1 }),
-    shuffle: checkBoolean('experiment.split.shuffle', o.shuffle, true),
-    seed: o.seed === undefined ? 0 : checkNumber('experiment.split.seed', o.seed, { min: 0, integer: true }),
+    testFraction: checkNumber(`${field}.testFraction`, o.testFraction, { above: 0, below: 1 }),
+    shuffle: checkBoolean(`${field}.shuffle`, o.shuffle, true),
+    seed: o.seed === undefined ? 0 : checkNumber(`${field}.seed`, o.seed, { min: 0, integer: true }),
   };
 }

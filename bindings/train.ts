@@ -98,6 +98,10 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
       const totals = backend.evaluate(VALIDATION);
       logs.valLoss = totals.lossSum / data.validationRows;
       if (classification) logs.valAccuracy = totals.correct / (data.validationRows * perRow);
+    } else if (data.validationRows > 0) {
+      // A diverged epoch is not validated, but its entry keeps the History's arrays aligned.
+      logs.valLoss = NaN;
+      if (classification) logs.valAccuracy = NaN;
     }
     logs.time = now() - started;
     recordEpoch(history, logs);

@@ -35,6 +35,8 @@ export interface TrialResult {
   test?: Evaluation;
   /** Wall time of the trial in milliseconds. */
   timeMs: number;
+  /** Successive halving: the rung this result ends (0-based); absent without halving. */
+  rung?: number;
 }
 
 /** What the diagnostics make of one trial's curves. */

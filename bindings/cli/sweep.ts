@@ -1,0 +1,141 @@
+/**
+ * lrlab sweep: a learning-rate sensitivity analysis. From flags (the base
+ * experiment, --lr and --momentum axes…) or a sweep file, run on a worker pool
+ * (or --inline), results appended to DIR/results.jsonl as they finish (a
+ * rerun with the same --out resumes), then the report: DIR/report.html,
+ * summary.json, epochs.csv.
+ */
+import { parseArgs } from 'node:util';
+import { analyzeSweep } from '../diagnostics/index.js';
+import { LrlabError } from '../errors.js';
+import { InlineExecutor, type Executor } from '../sweep/executor.js';
+import { PoolExecutor } from '../sweep/pool.js';
+import { runSweep } from '../sweep/run.js';
+import { expandSweep, validateSweep, type SweepSpec } from '../sweep/spec.js';
+import { validateExperiment } from '../experiment.js';
+import { ResultStore } from '../sweep/store.js';
+import { writeSweepReport } from '../report/write.js';
+import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags, readJson } from './experiment-flags.js';
+import { flagAxis, flagInteger } from './flags.js';
+import { createProgress } from './progress.js';
+import { describeBest } from './summary.js';
+
+export const SWEEP_HELP = `Usage: lrlab sweep [options]
+
+Trains the same experiment over a grid of learning rates (and momenta,
+optimizers…) in parallel, diagnoses every curve and writes a report.
+Without options: the tutorial's blobs experiment over lr 1e0 … 1e-7 (8 values)
+× momentum {0, 0.5, 0.9, 0.99}, 200 epochs, 32 trials.
+
+Options:
+  --sweep FILE       a sweep spec (JSON: {base, axes, mode, samples, repeats, halving});
+                     the flags below then only add to its base and axes
+  --lr AXIS          learning rates: "1e0:1e-7:8" (log-spaced from:to:count) or "0.1,0.01"
+  --momentum AXIS    momenta, e.g. "0,0.5,0.9,0.99" (sgd and rmsprop)
+  --optimizers LIST  optimizers to compare, e.g. "sgd,adam"
+  --repeats N        seeds per configuration (mean and spread are reported)
+  --halving          successive halving: 3 rungs, keep the best third at each
+  --out DIR          results and report directory (default runs/sweep); rerunning with
+                     the same DIR runs only the trials not yet recorded
+  --workers N        worker threads (default: one per core)
+  --inline           run in this thread, one trial after another
+${EXPERIMENT_HELP}
+  -h, --help         show this help
+`;
+
+export async function sweepCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...EXPERIMENT_FLAGS, sweep: { type: 'string' }, momentum: { type: 'string' }, optimizers: { type: 'string' },
+      repeats: { type: 'string' }, halving: { type: 'boolean' }, out: { type: 'string' }, workers: { type: 'string' },
+      inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(SWEEP_HELP);
+    return 0;
+  }
+  const spec = await sweepSpecFromFlags(values);
+  const sweep = validateSweep(spec);
+  const out = values.out ?? 'runs/sweep';
+  if (values.inline && values.workers !== undefined) {
+    throw new LrlabError('INVALID_OPTION', '--workers', values.workers, 'cannot be combined with --inline');
+  }
+  const executor: Executor = values.inline
+    ? new InlineExecutor()
+    : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) });
+  // Every trial's spec is checked before the first one runs: a bad axis value is refused, not recorded as failed.
+  for (const trial of expandSweep(sweep)) validateExperiment(trial.spec, `trial ${paramsText(trial.params)}`);
+  const store = await ResultStore.open(out, spec);
+  const recorded = store.results.length;
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nstopping after the running trials; rerun the same command to resume\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  const progress = createProgress(`sweep (${executor.name}, ${executor.concurrency} at a time)`);
+  let results;
+  try {
+    results = await runSweep(sweep, {
+      executor, store, signal: controller.signal,
+      onResult: ({ done, total, result }) => progress.update(done, total, `${paramsText(result.params)} ${result.status}`),
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await executor.close();
+  }
+  if (controller.signal.aborted) {
+    progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
+    return 130;
+  }
+  const fresh = store.results.length - recorded;
+  progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
+  const axes = sweep.axes.map((a) => a.path);
+  const analysis = analyzeSweep(results);
+  const files = await writeSweepReport(out, { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec });
+  process.stdout.write(describeBest(results, analysis));
+  process.stdout.write(`report: ${files.html}\n`);
+  return 0;
+}
+
+type SweepFlagValues = Parameters<typeof experimentFromFlags>[0] & {
+  sweep?: string; momentum?: string; optimizers?: string; repeats?: string; halving?: boolean;
+};
+
+export async function sweepSpecFromFlags(values: SweepFlagValues): Promise<SweepSpec> {
+  const spec: SweepSpec = values.sweep
+    ? await readJson<SweepSpec>('--sweep', values.sweep)
+    : { name: 'lr × momentum', base: await experimentFromFlags({}), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 8 } }, 'optimizer.momentum': [0, 0.5, 0.9, 0.99] } };
+  const changesBase = Object.keys(EXPERIMENT_FLAGS).some((k) => values[k as keyof SweepFlagValues] !== undefined);
+  if (changesBase) spec.base = await experimentFromFlags({ ...values, spec: undefined }, { lrAxis: true }).then((flags) => mergeBase(spec.base, flags, values));
+  if (values.lr !== undefined) spec.axes = { ...spec.axes, 'optimizer.lr': flagAxis('--lr', values.lr) };
+  if (values.momentum !== undefined) spec.axes = { ...spec.axes, 'optimizer.momentum': flagAxis('--momentum', values.momentum) };
+  if (values.optimizers !== undefined) spec.axes = { ...spec.axes, 'optimizer.name': flagAxis('--optimizers', values.optimizers, false) };
+  if (values.repeats !== undefined) spec.repeats = flagInteger('--repeats', values.repeats);
+  if (values.halving) spec.halving = { rungs: 3, eta: 3 };
+  return spec;
+}
+
+/** The base experiment with the flags' changes on top (only the fields the flags set). */
+function mergeBase(base: SweepSpec['base'], fromFlags: SweepSpec['base'], values: SweepFlagValues): SweepSpec['base'] {
+  const merged = structuredClone(base);
+  if (values.data !== undefined || values.hidden !== undefined) {
+    merged.data = fromFlags.data;
+    merged.model = fromFlags.model;
+    merged.split = fromFlags.split;
+    merged.standardize = fromFlags.standardize;
+  }
+  if (values.optimizer !== undefined) merged.optimizer = fromFlags.optimizer;
+  if (values.epochs !== undefined) merged.epochs = fromFlags.epochs;
+  if (values['batch-size'] !== undefined) merged.batchSize = fromFlags.batchSize;
+  if (values.seed !== undefined) merged.seed = fromFlags.seed;
+  if (values.backend !== undefined) merged.backend = fromFlags.backend;
+  return merged;
+}
+
+export function paramsText(params: Record<string, unknown>): string {
+  return Object.entries(params).map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+}

@@ -1,0 +1,81 @@
+/**
+ * lrlab train: one run, printing loss, accuracy and LR per epoch, then its
+ * report (loss/accuracy/LR curves and the diagnosis), the saved model and the
+ * History in --out.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { diagnoseCurve } from '../diagnostics/index.js';
+import { runExperiment } from '../experiment.js';
+import type { EpochLogs } from '../history.js';
+import { renderRunReport } from '../report/index.js';
+import { resultToJson } from '../sweep/json.js';
+import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
+import { flagInteger } from './flags.js';
+
+export const TRAIN_HELP = `Usage: lrlab train [options]
+
+Trains one network and prints loss, accuracy and learning rate per epoch, then
+writes DIR/report.html (its loss, accuracy and LR curves and their diagnosis),
+DIR/model.lrlab (weights and optimizer state) and DIR/history.json.
+Without options: the tutorial's blobs experiment (SGD lr 0.01, momentum 0.9).
+
+Options:
+  --out DIR          where to write the report, model and history (default runs/train)
+  --every N          print every Nth epoch (default: about 20 lines)
+${EXPERIMENT_HELP}
+  -h, --help         show this help
+`;
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { ...EXPERIMENT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(TRAIN_HELP);
+    return 0;
+  }
+  const spec = await experimentFromFlags(values);
+  const out = values.out ?? 'runs/train';
+  const every = values.every !== undefined ? flagInteger('--every', values.every) : Math.max(1, Math.round(spec.epochs / 20));
+  const print = (logs: EpochLogs) => {
+    if ((logs.epoch + 1) % every !== 0 && logs.epoch !== 0 && logs.epoch + 1 !== spec.epochs) return;
+    const parts = [`epoch ${String(logs.epoch + 1).padStart(4)}`, `loss ${fmt(logs.loss)}`];
+    if (logs.accuracy !== undefined) parts.push(`acc ${logs.accuracy.toFixed(3)}`);
+    if (logs.valLoss !== undefined) parts.push(`val_loss ${fmt(logs.valLoss)}`);
+    if (logs.valAccuracy !== undefined) parts.push(`val_acc ${logs.valAccuracy.toFixed(3)}`);
+    parts.push(`lr ${logs.lr.toPrecision(3)}`);
+    process.stdout.write(parts.join('  ') + '\n');
+  };
+  const started = performance.now();
+  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => print(logs) } });
+  const seconds = (performance.now() - started) / 1000;
+  const { history } = result;
+  const diagnosis = diagnoseCurve(history);
+  process.stdout.write(`status ${history.status}${history.status !== 'completed' ? ` (${history.events.at(-1)!.reason})` : ''}, ` +
+    `${history.loss.length} epochs in ${seconds.toFixed(2)} s on ${spec.backend ?? 'wasm'}\n`);
+  process.stdout.write(`train: loss ${fmt(result.train.loss)}${accuracy(result.train.accuracy)}\n`);
+  if (result.test) process.stdout.write(`test:  loss ${fmt(result.test.loss)}${accuracy(result.test.accuracy)}\n`);
+  process.stdout.write(`diagnosis: ${diagnosis.label.replace('_', ' ')}: ${diagnosis.reason}\n`);
+
+  await mkdir(out, { recursive: true });
+  const title = `Training run: ${spec.optimizer.name} lr ${spec.optimizer.lr ?? 'default'}`;
+  await writeFile(join(out, 'report.html'), await renderRunReport({ title, history, diagnosis, test: result.test, spec }));
+  await writeFile(join(out, 'model.lrlab'), result.model.save());
+  await writeFile(join(out, 'history.json'), resultToJson({
+    id: 'train', index: 0, params: {}, repeat: 0, status: history.status, history, train: result.train, test: result.test, timeMs: seconds * 1000,
+  }) + '\n');
+  process.stdout.write(`report: ${join(out, 'report.html')}\nmodel:  ${join(out, 'model.lrlab')}\n`);
+  return history.status === 'diverged' ? 3 : 0;
+}
+
+function fmt(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(4) : String(value);
+}
+
+function accuracy(value: number | undefined): string {
+  return value === undefined ? '' : `, accuracy ${value.toFixed(3)}`;
+}

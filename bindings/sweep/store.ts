@@ -1,0 +1,83 @@
+/**
+ * Sweep persistence in a directory: sweep.json (the spec, so a directory
+ * holds one sweep) and results.jsonl (one line per finished trial, appended as
+ * it finishes). A sweep killed at any moment, even by SIGKILL, restarts from
+ * the same directory running only what is not recorded: a line cut short by
+ * the kill is dropped, and the file is trimmed back to its last full line.
+ */
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LrlabError } from '../errors.js';
+import { canonicalJson } from './hash.js';
+import { resultFromJson, resultToJson } from './json.js';
+import type { TrialResult } from './types.js';
+
+export const RESULTS_FILE = 'results.jsonl';
+export const SPEC_FILE = 'sweep.json';
+
+export class ResultStore {
+  private constructor(readonly dir: string, readonly results: TrialResult[]) {}
+
+  /** Opens (or creates) the store; refuses a directory that holds a different sweep. */
+  static async open(dir: string, spec: unknown): Promise<ResultStore> {
+    await mkdir(dir, { recursive: true });
+    const specPath = join(dir, SPEC_FILE);
+    const existing = await readFile(specPath, 'utf8').catch(() => undefined);
+    if (existing !== undefined && canonicalJson(JSON.parse(existing)) !== canonicalJson(spec)) {
+      throw new LrlabError('INVALID_OPTION', 'out', dir, `must be empty or hold this same sweep: its ${SPEC_FILE} describes a different one (use another --out)`);
+    }
+    if (existing === undefined) await writeFile(specPath, JSON.stringify(spec, null, 2) + '\n');
+    return new ResultStore(dir, await readResults(join(dir, RESULTS_FILE), true));
+  }
+
+  /** Reads the results of a sweep directory (for `lrlab report`). */
+  static async read(dir: string): Promise<{ spec: unknown; results: TrialResult[] }> {
+    const specText = await readFile(join(dir, SPEC_FILE), 'utf8').catch(() => {
+      throw new LrlabError('INVALID_OPTION', 'dir', dir, `must be a sweep directory holding ${SPEC_FILE} and ${RESULTS_FILE}`);
+    });
+    let spec: unknown;
+    try {
+      spec = JSON.parse(specText);
+    } catch {
+      throw new LrlabError('CORRUPT_FILE', `${dir}/${SPEC_FILE}`, specText.slice(0, 40), 'must be valid JSON');
+    }
+    return { spec, results: await readResults(join(dir, RESULTS_FILE), false) };
+  }
+
+  /** Key of a result: the trial and, under successive halving, the rung. */
+  static key(id: string, rung?: number): string {
+    return rung === undefined ? id : `${id}@${rung}`;
+  }
+
+  has(id: string, rung?: number): boolean {
+    const key = ResultStore.key(id, rung);
+    return this.results.some((r) => ResultStore.key(r.id, r.rung) === key);
+  }
+
+  /** Appends one result as one write of one line. */
+  async append(result: TrialResult): Promise<void> {
+    const handle = await open(join(this.dir, RESULTS_FILE), 'a');
+    try {
+      await handle.write(resultToJson(result) + '\n');
+    } finally {
+      await handle.close();
+    }
+    this.results.push(result);
+  }
+}
+
+async function readResults(path: string, repair: boolean): Promise<TrialResult[]> {
+  const text = await readFile(path, 'utf8').catch(() => '');
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  if (repair && complete.length !== text.length) await writeFile(path, complete); // drop a line cut short by a kill
+  const results: TrialResult[] = [];
+  complete.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    try {
+      results.push(resultFromJson(line));
+    } catch {
+      throw new LrlabError('CORRUPT_FILE', path, `line ${i + 1}`, 'must hold one JSON result per line');
+    }
+  });
+  return results;
+}

@@ -1,0 +1,43 @@
+/**
+ * runTrial: the one function every executor runs (inline, worker threads, Web
+ * Workers, a queue worker). A trial that throws is a result with status
+ * 'failed', never an exception: one bad trial must not stop a sweep.
+ */
+import { runExperiment } from '../experiment.js';
+import type { WasmSource } from '../backend/index.js';
+import type { Trial, TrialResult } from './types.js';
+
+export interface TrialTask {
+  trial: Trial;
+  /** Successive halving: train to this many epochs in all (instead of spec.epochs), as rung `rung`. */
+  epochs?: number;
+  rung?: number;
+  /** Continue from this checkpoint (a previous rung's). */
+  resumeFrom?: Uint8Array;
+  /** Return the model's checkpoint with the result (for the next rung). */
+  keepCheckpoint?: boolean;
+}
+
+export interface TrialOutcome {
+  result: TrialResult;
+  checkpoint?: Uint8Array;
+}
+
+export async function runTrial(task: TrialTask, options: { wasm?: WasmSource; signal?: AbortSignal } = {}): Promise<TrialOutcome> {
+  const { trial } = task;
+  const started = performance.now();
+  const base = { id: trial.id, index: trial.index, params: trial.params, repeat: trial.repeat };
+  const rung = task.rung === undefined ? {} : { rung: task.rung };
+  try {
+    const spec = task.epochs === undefined ? trial.spec : { ...trial.spec, epochs: task.epochs };
+    const run = await runExperiment(spec, { wasm: options.wasm, signal: options.signal, resumeFrom: task.resumeFrom });
+    const result: TrialResult = {
+      ...base, ...rung, status: run.history.status, history: run.history, train: run.train, timeMs: performance.now() - started,
+    };
+    if (run.test) result.test = run.test;
+    return task.keepCheckpoint ? { result, checkpoint: run.model.save() } : { result };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { result: { ...base, ...rung, status: 'failed', error: message, timeMs: performance.now() - started } };
+  }
+}

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
 import { wasmModule, type WasmSource } from '../backend/wasm-module.js';
 import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
@@ -48,11 +49,7 @@ export class PoolExecutor implements Executor {
   async #start(): Promise<void> {
     if (this.#workers.length) return;
     const wasm = await wasmModule(this.#wasm);
-    const entry = new URL(import.meta.url.endsWith('.ts') ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
-    // The sources are TypeScript: a worker first registers tsx's loader, then imports its entry.
-    // (Node 20 does not apply a loader given by --import to a worker's own entry file.)
-    const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
-    for (let i = 0; i < this.concurrency; i++) this.#workers.push(new Worker(boot, { eval: true, workerData: { wasm } }));
+    for (let i = 0; i < this.concurrency; i++) this.#workers.push(spawnWorker(wasm));
   }
 }
 
@@ -67,6 +64,20 @@ function runOn(worker: Worker, task: TrialTask): Promise<TrialOutcome> {
     worker.on('exit', exited);
     worker.postMessage(task);
   });
+}
+
+/**
+ * A worker runs build/pool-worker.mjs, the worker bundled by `npm run build`
+ * (it starts in tens of milliseconds); without the bundle it registers tsx's
+ * loader and imports the TypeScript entry (a few hundred milliseconds: Node 20
+ * does not apply a loader given by --import to a worker's own entry file).
+ */
+function spawnWorker(wasm: WebAssembly.Module): Worker {
+  const bundle = new URL('../../build/pool-worker.mjs', import.meta.url);
+  if (existsSync(bundle)) return new Worker(bundle, { workerData: { wasm } });
+  const entry = new URL('./pool-worker.ts', import.meta.url);
+  const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
+  return new Worker(boot, { eval: true, workerData: { wasm } });
 }
 
 let api: string | undefined;

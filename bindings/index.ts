@@ -17,3 +17,15 @@ export type { PlateauSpec, Monitor, Mode } from './plateau.js';
 export type { EarlyStoppingSpec } from './early-stopping.js';
 export type { LrPolicySpec, DivergenceSpec, PolicyState } from './lr-policy.js';
 export { runExperiment, TUTORIAL_EXPERIMENT, type ExperimentSpec, type ExperimentResult } from './experiment.js';
+export { validateSweep, expandSweep, sweepCells, type SweepSpec, type NormalizedSweep, type HalvingSpec } from './sweep/spec.js';
+export { logGrid, linearGrid, type AxisSpec } from './sweep/axes.js';
+export { runSweep, type SweepRunOptions, type SweepProgress } from './sweep/run.js';
+export { runTrial, type TrialTask, type TrialOutcome } from './sweep/trial.js';
+export { InlineExecutor, type Executor } from './sweep/executor.js';
+export type { Trial, TrialResult, Diagnosis, CurveLabel, SensitivityPoint, SweepAnalysis } from './sweep/types.js';
+export { analyzeSweep, diagnoseCurve } from './diagnostics/index.js';
+export { renderSweepReport, renderRunReport, renderFinderReport, summaryJson, epochsCsv } from './report/index.js';
+// Node only (worker threads, the file system): not part of the browser build.
+export { PoolExecutor } from './sweep/pool.js';
+export { ResultStore } from './sweep/store.js';
+export { writeSweepReport } from './report/write.js';

@@ -1,26 +1,12 @@
 // Refused input at the command line (node bin/lrlab.js): a non-zero exit (2),
 // exactly one `lrlab: …` line on stderr that names the flag or field at fault,
 // no stack trace, and no work done (no output directory written).
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function lrlab(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/lrlab.js', ...args], { cwd: ROOT, env: process.env, timeout: 60_000, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { lrlab } from './helpers/cli.js';
 
 let tmp: string;
 

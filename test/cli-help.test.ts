@@ -1,22 +1,8 @@
 // `lrlab --help` and every subcommand's --help, run as a user runs them
 // (node bin/lrlab.js through tsx): exit 0, usage on stdout, every option listed.
 // `lrlab` alone is a usage error: non-zero exit, the usage shown.
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'vitest';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function lrlab(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/lrlab.js', ...args], { cwd: ROOT, env: process.env, timeout: 60_000, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { lrlab } from './helpers/cli.js';
 
 const EXPERIMENT = ['--spec', '--data', '--hidden', '--optimizer', '--lr', '--momentum', '--epochs', '--batch-size', '--seed', '--backend'];
 

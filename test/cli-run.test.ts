@@ -3,28 +3,14 @@
 // history; find-lr prints its suggestions and writes its plot; sweep writes
 // its results and report, a rerun runs nothing new and rebuilds the report,
 // and `lrlab report` rebuilds it too. Output to a pipe is plain lines.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Model } from '../bindings/model.js';
 import type { TrialResult } from '../bindings/sweep/types.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function lrlab(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/lrlab.js', ...args], { cwd: ROOT, env: process.env, timeout: 60_000, maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+import { lrlab, type Run } from './helpers/cli.js';
 
 /** Output to a pipe: no carriage returns (redrawn bars) and no terminal escapes. */
 function expectPlain(run: Run): void {

@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../bindings/data/index.js';
-import { LrlabError } from '../bindings/errors.js';
-
-function thrown(fn: () => unknown): LrlabError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected an LrlabError');
-}
+import { thrown } from './helpers/errors.js';
 
 describe('blobs', () => {
   it('is deterministic: same seed, same arrays; other seed, other arrays', () => {

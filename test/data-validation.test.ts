@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDataset, fromArrays, loadData, validateDataSpec, type DataSpec } from '../bindings/data/index.js';
 import { LrlabError } from '../bindings/errors.js';
 import type { Dataset } from '../bindings/types.js';
-
-function thrown(fn: () => unknown): LrlabError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected an LrlabError');
-}
+import { thrown } from './helpers/errors.js';
 
 describe('validateDataSpec', () => {
   it('fills every default, so that a logged spec reproduces the data', () => {

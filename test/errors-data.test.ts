@@ -5,31 +5,14 @@
  * model's weights, step and epoch count are unchanged and the model still trains.
  */
 import { describe, expect, it } from 'vitest';
-import { LrlabError, type ErrorCode } from '../bindings/errors.js';
+import { LrlabError } from '../bindings/errors.js';
 import { Model } from '../bindings/model.js';
 import { fromArrays } from '../bindings/data/arrays.js';
 import type { BackendKind } from '../bindings/backend/index.js';
 import type { Dataset, Matrix } from '../bindings/types.js';
+import { expectError, rejected, thrown } from './helpers/errors.js';
 
 const BACKENDS: BackendKind[] = ['wasm', 'js'];
-
-async function rejected(fn: () => unknown): Promise<LrlabError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected a LrlabError, but the call succeeded');
-}
-
-function expectError(err: LrlabError, code: ErrorCode, field: string, allowed?: string): void {
-  expect(err.code).toBe(code);
-  expect(err.field).toBe(field);
-  expect(err.message.startsWith(`${field}: `)).toBe(true);
-  expect(err.message).toContain(`Received: ${field}=`);
-  if (allowed !== undefined) expect(err.message).toContain(allowed);
-}
 
 const INPUTS = 3, CLASSES = 3, ROWS = 12;
 
@@ -231,40 +214,31 @@ describe.each(BACKENDS)('bad data is refused before any work (%s backend)', (bac
 
 describe('fromArrays refusals', () => {
   it('a label out of range of the declared classes', () => {
-    const err = thrownSync(() => fromArrays([[0, 1], [1, 0], [1, 1]], [0, 3, 1], { classes: 3 }));
+    const err = thrown(() => fromArrays([[0, 1], [1, 0], [1, 1]], [0, 3, 1], { classes: 3 }));
     expectError(err, 'INVALID_DATA', 'y[1]', 'in [0, 3)');
     expect(err.value).toBe(3);
   });
 
   it('a negative or non-integer label', () => {
-    expectError(thrownSync(() => fromArrays([[0], [1]], [0, -1])), 'INVALID_DATA', 'y[1]', 'integer class label >= 0');
-    expectError(thrownSync(() => fromArrays([[0], [1]], [0, 0.5])), 'INVALID_DATA', 'y[1]');
+    expectError(thrown(() => fromArrays([[0], [1]], [0, -1])), 'INVALID_DATA', 'y[1]', 'integer class label >= 0');
+    expectError(thrown(() => fromArrays([[0], [1]], [0, 0.5])), 'INVALID_DATA', 'y[1]');
   });
 
   it('NaN, Infinity and values beyond float32 in x and y', () => {
-    expectError(thrownSync(() => fromArrays([[0, NaN]], [0])), 'INVALID_DATA', 'x[0][1]', 'NaN and Infinity are not allowed');
-    expectError(thrownSync(() => fromArrays([[0, 1], [Infinity, 1]], [0, 1])), 'INVALID_DATA', 'x[1][0]');
-    expectError(thrownSync(() => fromArrays([[0, 1e39]], [0])), 'INVALID_DATA', 'x[0][1]', 'float32 range');
-    expectError(thrownSync(() => fromArrays([[0], [1]], [[0.5], [NaN]])), 'INVALID_DATA', 'y[1][0]');
+    expectError(thrown(() => fromArrays([[0, NaN]], [0])), 'INVALID_DATA', 'x[0][1]', 'NaN and Infinity are not allowed');
+    expectError(thrown(() => fromArrays([[0, 1], [Infinity, 1]], [0, 1])), 'INVALID_DATA', 'x[1][0]');
+    expectError(thrown(() => fromArrays([[0, 1e39]], [0])), 'INVALID_DATA', 'x[0][1]', 'float32 range');
+    expectError(thrown(() => fromArrays([[0], [1]], [[0.5], [NaN]])), 'INVALID_DATA', 'y[1][0]');
   });
 
   it('ragged rows, mismatched lengths and an empty set', () => {
-    expectError(thrownSync(() => fromArrays([[0, 1], [1]], [0, 1])), 'SHAPE_MISMATCH', 'x[1]');
-    expectError(thrownSync(() => fromArrays([[0, 1], [1, 2]], [0])), 'SHAPE_MISMATCH', 'y.length', 'x.length (2)');
-    expectError(thrownSync(() => fromArrays([], [])), 'INVALID_DATA', 'x', 'must not be empty');
+    expectError(thrown(() => fromArrays([[0, 1], [1]], [0, 1])), 'SHAPE_MISMATCH', 'x[1]');
+    expectError(thrown(() => fromArrays([[0, 1], [1, 2]], [0])), 'SHAPE_MISMATCH', 'y.length', 'x.length (2)');
+    expectError(thrown(() => fromArrays([], [])), 'INVALID_DATA', 'x', 'must not be empty');
   });
 
   it('non-one-hot rows when classes are declared for number[][] targets', () => {
-    expectError(thrownSync(() => fromArrays([[0], [1]], [[1, 0], [1, 1]], { classes: 2 })), 'INVALID_DATA', 'y[1]', 'one-hot');
+    expectError(thrown(() => fromArrays([[0], [1]], [[1, 0], [1, 1]], { classes: 2 })), 'INVALID_DATA', 'y[1]', 'one-hot');
   });
 });
 
-function thrownSync(fn: () => unknown): LrlabError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected a LrlabError, but the call succeeded');
-}

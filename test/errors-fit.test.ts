@@ -4,31 +4,14 @@
  * Infinity ends the fit with status 'diverged' (no exception, no wasm trap).
  */
 import { describe, expect, it } from 'vitest';
-import { LrlabError, type ErrorCode } from '../bindings/errors.js';
+import { LrlabError } from '../bindings/errors.js';
 import { Model } from '../bindings/model.js';
 import type { FitOptions } from '../bindings/fit-options.js';
 import type { BackendKind } from '../bindings/backend/index.js';
 import type { Dataset } from '../bindings/types.js';
+import { expectError, rejected } from './helpers/errors.js';
 
 const BACKENDS: BackendKind[] = ['wasm', 'js'];
-
-async function rejected(fn: () => unknown): Promise<LrlabError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected a LrlabError, but the call succeeded');
-}
-
-function expectError(err: LrlabError, code: ErrorCode, field: string, allowed?: string): void {
-  expect(err.code).toBe(code);
-  expect(err.field).toBe(field);
-  expect(err.message.startsWith(`${field}: `)).toBe(true);
-  expect(err.message).toContain(`Received: ${field}=`);
-  if (allowed !== undefined) expect(err.message).toContain(allowed);
-}
 
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;

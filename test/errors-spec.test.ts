@@ -5,34 +5,12 @@
  * means 0, never the default.
  */
 import { describe, expect, it } from 'vitest';
-import { LrlabError, type ErrorCode } from '../bindings/errors.js';
 import { Model, type ModelConfig } from '../bindings/model.js';
 import type { BackendKind } from '../bindings/backend/index.js';
 import type { Dataset } from '../bindings/types.js';
+import { expectError, rejected } from './helpers/errors.js';
 
 const BACKENDS: BackendKind[] = ['wasm', 'js'];
-
-async function rejected(fn: () => Promise<unknown>): Promise<LrlabError> {
-  try {
-    await fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected a LrlabError, but the call succeeded');
-}
-
-/** code, field, and a message "field: <allowed>. Received: field=<value>" containing `allowed`. */
-function expectError(err: LrlabError, code: ErrorCode, field: string, allowed?: string | RegExp): void {
-  expect(err.code).toBe(code);
-  expect(err.field).toBe(field);
-  expect(err.message.startsWith(`${field}: `)).toBe(true);
-  expect(err.message).toContain(`Received: ${field}=`);
-  if (allowed !== undefined) {
-    if (typeof allowed === 'string') expect(err.message).toContain(allowed);
-    else expect(err.message).toMatch(allowed);
-  }
-}
 
 const base = (): { inputs: number; layers: Record<string, unknown>[]; loss: string } => ({
   inputs: 3,

@@ -182,7 +182,7 @@ describe('charts in Node', () => {
     expect(grid).toContain('>best<');
     expect(grid).not.toMatch(/NaN|Infinity/);
 
-    const finder = await renderChart(finderSpec(makeFinderFixture()));
+    const finder = await renderChart(finderSpec(makeFinderFixture())!);
     expect(finder).toContain('valley (suggested)');
     expect(finder).not.toMatch(/NaN|Infinity/);
   });

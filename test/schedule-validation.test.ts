@@ -5,16 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { LrlabError } from '../bindings/errors.js';
 import { buildSchedule, validateSchedule, type ScheduleSpec } from '../bindings/schedules/index.js';
-
-function thrown(fn: () => unknown): LrlabError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return err as LrlabError;
-  }
-  throw new Error('expected an LrlabError');
-}
+import { thrown } from './helpers/errors.js';
 
 /** validateSchedule(spec) must refuse with this code and field. */
 function refused(spec: unknown, field: string, code = 'INVALID_OPTION', limits = {}): LrlabError {

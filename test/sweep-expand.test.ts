@@ -3,11 +3,11 @@
 // seeds per repeat, values written at their paths, stable ids, random search
 // (ranges, log-uniform spread, determinism, duplicates) and every refusal.
 import { describe, expect, it } from 'vitest';
-import { LrlabError } from '../bindings/errors.js';
 import { TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../bindings/experiment.js';
 import { linearGrid, logGrid } from '../bindings/sweep/axes.js';
 import { canonicalJson, hashId, specId } from '../bindings/sweep/hash.js';
 import { expandSweep, sweepCells, validateSweep, type SweepSpec } from '../bindings/sweep/spec.js';
+import { thrown } from './helpers/errors.js';
 
 const LRS = { log: { from: 1, to: 1e-7, count: 8 } };
 const LR_VALUES = [1, 0.1, 0.01, 0.001, 1e-4, 1e-5, 1e-6, 1e-7];
@@ -19,17 +19,6 @@ function base(): ExperimentSpec {
 
 function grid(extra: Partial<SweepSpec> = {}): SweepSpec {
   return { base: base(), axes: { 'optimizer.lr': LRS, 'optimizer.momentum': MOMENTA }, ...extra };
-}
-
-/** The LrlabError `fn` throws (fails the test when it throws nothing or something else). */
-function refusal(fn: () => unknown): LrlabError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(LrlabError);
-    return error as LrlabError;
-  }
-  throw new Error('expected an LrlabError, nothing was thrown');
 }
 
 describe('grid expansion', () => {
@@ -284,13 +273,13 @@ describe('validation', () => {
     () => validateSweep({ base: base(), axes: { 'optimizer.lr': axis }, ...extra });
 
   it('refuses a sweep with no axes', () => {
-    const e = refusal(() => validateSweep({ base: base(), axes: {} }));
+    const e = thrown(() => validateSweep({ base: base(), axes: {} }));
     expect(e.field).toBe('sweep.axes');
-    expect(refusal(() => validateSweep({ base: base() })).field).toBe('sweep.axes');
+    expect(thrown(() => validateSweep({ base: base() })).field).toBe('sweep.axes');
   });
 
   it('refuses an unknown mode', () => {
-    const e = refusal(lrAxis([0.1], { mode: 'bayesian' }));
+    const e = thrown(lrAxis([0.1], { mode: 'bayesian' }));
     expect(e.field).toBe('sweep.mode');
     expect(e.code).toBe('UNKNOWN_OPTION');
     expect(e.message).toMatch(/grid, random/);
@@ -298,63 +287,63 @@ describe('validation', () => {
 
   it('refuses a distribution in grid mode', () => {
     for (const axis of [{ logUniform: [1e-5, 1] }, { uniform: [0, 1] }]) {
-      const e = refusal(lrAxis(axis));
+      const e = thrown(lrAxis(axis));
       expect(e.field).toBe('sweep.axes["optimizer.lr"]');
       expect(e.message).toMatch(/random/);
     }
   });
 
   it('refuses an empty list and a list repeating a value', () => {
-    expect(refusal(lrAxis([])).field).toBe('sweep.axes["optimizer.lr"]');
-    const repeated = refusal(lrAxis([0.1, 0.01, 0.1]));
+    expect(thrown(lrAxis([])).field).toBe('sweep.axes["optimizer.lr"]');
+    const repeated = thrown(lrAxis([0.1, 0.01, 0.1]));
     expect(repeated.field).toBe('sweep.axes["optimizer.lr"]');
     expect(repeated.message).toMatch(/repeat/);
-    const objects = refusal(() => validateSweep({ base: base(), axes: { schedule: [{ name: 'constant' }, { name: 'constant' }] } }));
+    const objects = thrown(() => validateSweep({ base: base(), axes: { schedule: [{ name: 'constant' }, { name: 'constant' }] } }));
     expect(objects.field).toBe('sweep.axes["schedule"]');
   });
 
   it('refuses a path of bad syntax', () => {
     for (const path of ['optimizer..lr', 'optimizer.', '1optimizer', 'model.layers[x].units', 'model.layers[-1]', 'optimizer lr', '']) {
-      const e = refusal(() => validateSweep({ base: base(), axes: { [path]: [0.1] } }));
+      const e = thrown(() => validateSweep({ base: base(), axes: { [path]: [0.1] } }));
       expect(e.field).toBe('sweep.axes');
       expect(e.value).toBe(path);
     }
   });
 
   it('refuses count 0 and a log grid from or to <= 0', () => {
-    expect(refusal(lrAxis({ log: { from: 1, to: 1e-3, count: 0 } })).field).toBe('sweep.axes["optimizer.lr"].log.count');
-    expect(refusal(lrAxis({ linear: { from: 0, to: 1, count: 0 } })).field).toBe('sweep.axes["optimizer.lr"].linear.count');
-    expect(refusal(lrAxis({ log: { from: 1, to: 1e-3, count: 2.5 } })).field).toBe('sweep.axes["optimizer.lr"].log.count');
-    expect(refusal(lrAxis({ log: { from: 0, to: 1e-3, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.from');
-    expect(refusal(lrAxis({ log: { from: -1, to: 1e-3, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.from');
-    expect(refusal(lrAxis({ log: { from: 1, to: 0, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.to');
-    expect(refusal(() => logGrid(0, 1, 3)).field).toBe('log.from');
+    expect(thrown(lrAxis({ log: { from: 1, to: 1e-3, count: 0 } })).field).toBe('sweep.axes["optimizer.lr"].log.count');
+    expect(thrown(lrAxis({ linear: { from: 0, to: 1, count: 0 } })).field).toBe('sweep.axes["optimizer.lr"].linear.count');
+    expect(thrown(lrAxis({ log: { from: 1, to: 1e-3, count: 2.5 } })).field).toBe('sweep.axes["optimizer.lr"].log.count');
+    expect(thrown(lrAxis({ log: { from: 0, to: 1e-3, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.from');
+    expect(thrown(lrAxis({ log: { from: -1, to: 1e-3, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.from');
+    expect(thrown(lrAxis({ log: { from: 1, to: 0, count: 4 } })).field).toBe('sweep.axes["optimizer.lr"].log.to');
+    expect(thrown(() => logGrid(0, 1, 3)).field).toBe('log.from');
   });
 
   it('refuses an axis object that is not one of the known kinds, and unknown keys', () => {
-    expect(refusal(lrAxis({ geometric: { from: 1, to: 2, count: 3 } })).field).toBe('sweep.axes["optimizer.lr"]');
-    expect(refusal(lrAxis({ log: { from: 1, to: 0.1, count: 3, base: 2 } })).field).toBe('sweep.axes["optimizer.lr"].log.base');
-    expect(refusal(() => validateSweep({ ...grid(), repeat: 3 })).field).toBe('sweep.repeat');
+    expect(thrown(lrAxis({ geometric: { from: 1, to: 2, count: 3 } })).field).toBe('sweep.axes["optimizer.lr"]');
+    expect(thrown(lrAxis({ log: { from: 1, to: 0.1, count: 3, base: 2 } })).field).toBe('sweep.axes["optimizer.lr"].log.base');
+    expect(thrown(() => validateSweep({ ...grid(), repeat: 3 })).field).toBe('sweep.repeat');
   });
 
   it('refuses random mode without a valid samples count', () => {
     const axes = { 'optimizer.lr': { logUniform: [1e-5, 1] } };
-    expect(refusal(() => validateSweep({ base: base(), mode: 'random', axes })).field).toBe('sweep.samples');
-    expect(refusal(() => validateSweep({ base: base(), mode: 'random', axes, samples: 0 })).field).toBe('sweep.samples');
+    expect(thrown(() => validateSweep({ base: base(), mode: 'random', axes })).field).toBe('sweep.samples');
+    expect(thrown(() => validateSweep({ base: base(), mode: 'random', axes, samples: 0 })).field).toBe('sweep.samples');
   });
 
   it('refuses a sweep expanding to too many trials', () => {
     const twenty = linearGrid(1, 20, 20);
     const huge = { 'optimizer.lr': twenty, 'optimizer.momentum': twenty, 'model.layers[0].units': twenty, batchSize: twenty }; // 160 000
-    const e = refusal(() => validateSweep({ base: base(), axes: huge }));
+    const e = thrown(() => validateSweep({ base: base(), axes: huge }));
     expect(e.field).toBe('sweep.axes');
     expect(e.value).toBe(160_000);
     expect(e.message).toMatch(/100000/);
     // Repeats count too: 1000 cells × 101 repeats.
-    const r = refusal(() => validateSweep({ base: base(), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 1000 } } }, repeats: 101 }));
+    const r = thrown(() => validateSweep({ base: base(), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 1000 } } }, repeats: 101 }));
     expect(r.field).toBe('sweep.axes');
     // And random samples × repeats.
-    expect(refusal(() => validateSweep({ base: base(), mode: 'random', samples: 60_000, repeats: 2, axes: { 'optimizer.lr': { logUniform: [1e-5, 1] } } })).field).toBe('sweep.axes');
+    expect(thrown(() => validateSweep({ base: base(), mode: 'random', samples: 60_000, repeats: 2, axes: { 'optimizer.lr': { logUniform: [1e-5, 1] } } })).field).toBe('sweep.axes');
     // 100 000 exactly is allowed.
     expect(() => validateSweep({ base: base(), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 1000 } } }, repeats: 100 })).not.toThrow();
   });

@@ -1,0 +1,29 @@
+// Budgets (as tinygrad keeps a line budget in CI): the numeric core stays small
+// enough to read in an afternoon, and so does the wasm a page downloads.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { ROOT } from './helpers/cli.js';
+
+function sourceLines(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const entry of readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+    const path = join(entry.parentPath, entry.name);
+    out.set(path.slice(ROOT.length), readFileSync(path, 'utf8').split('\n').length);
+  }
+  return out;
+}
+
+it('build/lrlab.wasm stays under 48 KiB', () => {
+  expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(48 * 1024); // measured: 27.7 KiB
+});
+
+it('assembly/ stays under 1,500 lines and bindings/ under 12,000, no file over 800', () => {
+  const core = sourceLines('assembly');
+  const api = sourceLines('bindings');
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  expect(total(core)).toBeLessThan(1500); // measured: 1,192
+  expect(total(api)).toBeLessThan(12_000); // measured: 9,416
+  for (const [file, lines] of [...core, ...api]) expect(lines, file).toBeLessThanOrEqual(800);
+});

@@ -41,15 +41,22 @@ export interface WasmExports {
 }
 
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);
+let defaultSource: WasmSource = DEFAULT_URL;
 let cached: Promise<WebAssembly.Module> | undefined;
 
-/** The compiled module; the first call compiles (from `source`, or build/lrlab.wasm next to the package). */
+/** The compiled module; the first call compiles (from `source`, or the default: build/lrlab.wasm next to the package). */
 export function wasmModule(source?: WasmSource): Promise<WebAssembly.Module> {
   // WebAssembly.Module has no members, so `instanceof` would narrow every object type away: test by hand.
   if (isModule(source)) return Promise.resolve(source);
   if (source !== undefined) return compile(source as WasmLocationOrBytes);
-  cached ??= compile(DEFAULT_URL);
+  cached ??= wasmModule(defaultSource);
   return cached;
+}
+
+/** Where wasmModule() loads from when given no source (the browser build points it at the lrlab.wasm next to its bundle). */
+export function setDefaultWasm(source: WasmSource): void {
+  defaultSource = source;
+  cached = undefined;
 }
 
 export async function instantiate(source?: WasmSource): Promise<WasmExports> {

@@ -724,8 +724,9 @@ export function runLrSpec(history: History): VegaLiteSpec | null {
 // (e) the LR range test
 
 /** Raw (faint) and smoothed loss against the LR (log x), the three suggestions as labelled vertical rules. */
-export function finderSpec(result: FinderChartInput): VegaLiteSpec {
+export function finderSpec(result: FinderChartInput): VegaLiteSpec | null {
   const n = Math.min(result.lrs.length, result.losses.length, result.smoothed.length);
+  if (result.lrs.slice(0, n).filter((x) => x > 0).length < 2) return null;
   const sm = finite(result.smoothed.slice(0, n));
   const start = sm[0] ?? 1;
   const lowest = sm.length ? Math.min(...sm) : start;

@@ -7,10 +7,11 @@ import { lrlab } from './helpers/cli.js';
 const EXPERIMENT = ['--spec', '--data', '--hidden', '--optimizer', '--lr', '--momentum', '--epochs', '--batch-size', '--seed', '--backend'];
 
 const COMMANDS: Record<string, string[]> = {
-  sweep: ['--sweep', '--lr', '--momentum', '--optimizers', '--repeats', '--halving', '--out', '--workers', '--inline', ...EXPERIMENT, '-h', '--help'],
+  sweep: ['--sweep', '--lr', '--momentum', '--optimizers', '--repeats', '--halving', '--out', '--workers', '--inline', '--queue', ...EXPERIMENT, '-h', '--help'],
   train: ['--out', '--every', ...EXPERIMENT, '-h', '--help'],
   'find-lr': ['--start', '--end', '--steps', '--out', ...EXPERIMENT, '-h', '--help'],
   report: ['DIR', '-h', '--help'],
+  worker: ['--queue', '--concurrency', '--name', '--lock-duration', '--stalled-interval', '-h', '--help'],
 };
 
 /** Whether `help` lists `option` as an option (at the start of a line, as the help tables do). */

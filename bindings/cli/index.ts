@@ -10,6 +10,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   train: trainCommand,
   'find-lr': findLrCommand,
   report: reportCommand,
+  // Loaded when used: BullMQ and ioredis take a while to import, and only this command and sweep --queue need them.
+  worker: async (args) => (await import('./worker.js')).workerCommand(args),
 };
 
 export const HELP = `Usage: lrlab <command> [options]
@@ -19,6 +21,7 @@ Commands:
   train      one training run, with per-epoch output, a report and the saved model
   find-lr    the LR range test, with suggested learning rates
   report     rebuild a sweep's report from its results directory
+  worker     run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine
 
 Run "lrlab <command> --help" for a command's options.
 `;

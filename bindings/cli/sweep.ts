@@ -1,10 +1,11 @@
 /**
  * lrlab sweep: a learning-rate sensitivity analysis. From flags (the base
  * experiment, --lr and --momentum axes…) or a sweep file, run on a worker pool
- * (or --inline), results appended to DIR/results.jsonl as they finish (a
+ * (or --inline, or on `lrlab worker`s through a Redis queue with --queue URL), results appended to DIR/results.jsonl as they finish (a
  * rerun with the same --out resumes), then the report: DIR/report.html,
  * summary.json, epochs.csv.
  */
+import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeSweep } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
@@ -12,6 +13,8 @@ import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { runSweep } from '../sweep/run.js';
 import { expandSweep, validateSweep, type SweepSpec } from '../sweep/spec.js';
+import { specId } from '../sweep/hash.js';
+import type { Trial } from '../sweep/types.js';
 import { validateExperiment } from '../experiment.js';
 import { ResultStore } from '../sweep/store.js';
 import { writeSweepReport } from '../report/write.js';
@@ -39,6 +42,9 @@ Options:
                      the same DIR runs only the trials not yet recorded
   --workers N        worker threads (default: one per core)
   --inline           run in this thread, one trial after another
+  --queue URL        run the trials on "lrlab worker --queue URL" processes, on any number
+                     of machines, through a BullMQ queue on Redis (redis://HOST:PORT);
+                     Ctrl-C leaves the queued trials running, a rerun collects them
 ${EXPERIMENT_HELP}
   -h, --help         show this help
 `;
@@ -49,7 +55,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     options: {
       ...EXPERIMENT_FLAGS, sweep: { type: 'string' }, momentum: { type: 'string' }, optimizers: { type: 'string' },
       repeats: { type: 'string' }, halving: { type: 'boolean' }, out: { type: 'string' }, workers: { type: 'string' },
-      inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      inline: { type: 'boolean' }, queue: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
@@ -63,20 +69,34 @@ export async function sweepCommand(args: string[]): Promise<number> {
   if (values.inline && values.workers !== undefined) {
     throw new LrlabError('INVALID_OPTION', '--workers', values.workers, 'cannot be combined with --inline');
   }
-  const executor: Executor = values.inline
+  if (values.queue !== undefined && (values.inline || values.workers !== undefined)) {
+    const [flag, value] = values.inline ? ['--inline', true] : ['--workers', values.workers];
+    throw new LrlabError('INVALID_OPTION', flag, value, 'cannot be combined with --queue (the workers started with "lrlab worker --queue URL" run the trials)');
+  }
+  // The queue executor is loaded only when used: BullMQ and ioredis take a while to import.
+  const queue = values.queue === undefined ? undefined
+    : new (await import('../sweep/queue.js')).QueueExecutor({ url: values.queue, sweepKey: specId(spec) });
+  const executor: Executor = queue ?? (values.inline
     ? new InlineExecutor()
-    : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) });
+    : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) }));
   // Every trial's spec is checked before the first one runs: a bad axis value is refused, not recorded as failed.
-  for (const trial of expandSweep(sweep)) validateExperiment(trial.spec, `trial ${paramsText(trial.params)}`);
+  const trials = expandSweep(sweep);
+  for (const trial of trials) validateExperiment(trial.spec, `trial ${paramsText(trial.params)}`);
+  if (queue) {
+    warnRelativeDataPaths(trials);
+    await queue.connect(); // an unreachable server is an error now, before anything is written
+  }
   const store = await ResultStore.open(out, spec);
   const recorded = store.results.length;
   const controller = new AbortController();
   const onSigint = () => {
-    process.stderr.write('\nstopping after the running trials; rerun the same command to resume\n');
+    process.stderr.write(queue
+      ? '\nstopping: the queued trials stay in the queue and the workers go on; rerun the same command to collect them\n'
+      : '\nstopping after the running trials; rerun the same command to resume\n');
     controller.abort();
   };
   process.once('SIGINT', onSigint);
-  const progress = createProgress(`sweep (${executor.name}, ${executor.concurrency} at a time)`);
+  const progress = createProgress(queue ? `sweep (queue ${queue.url.text})` : `sweep (${executor.name}, ${executor.concurrency} at a time)`);
   let results;
   try {
     results = await runSweep(sweep, {
@@ -134,6 +154,15 @@ function mergeBase(base: SweepSpec['base'], fromFlags: SweepSpec['base'], values
   if (values.seed !== undefined) merged.seed = fromFlags.seed;
   if (values.backend !== undefined) merged.backend = fromFlags.backend;
   return merged;
+}
+
+/** A CSV path travels as it is: relative, each worker reads it from its own working directory. */
+function warnRelativeDataPaths(trials: Trial[]): void {
+  const relative = new Set(trials.map((t) => t.spec.data).filter((d) => d.name === 'csv' && !isAbsolute(d.path) && !/^\w+:\/\//.test(d.path))
+    .map((d) => (d as { path: string }).path));
+  for (const path of relative) {
+    process.stderr.write(`lrlab: note: data.path "${path}" is relative; each worker reads it from its own working directory (give an absolute path on a shared disk)\n`);
+  }
 }
 
 export function paramsText(params: Record<string, unknown>): string {

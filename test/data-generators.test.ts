@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './helpers/errors.js';
 import { circles, moons, spiral } from '../bindings/data/index.js';
 import type { Dataset } from '../bindings/types.js';
-import { LrlabError } from '../bindings/errors.js';
 
 function counts(ds: Dataset): number[] {
   const c = Array<number>(ds.classes!).fill(0);
@@ -9,15 +9,7 @@ function counts(ds: Dataset): number[] {
   return c;
 }
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return (err as LrlabError).code;
-  }
-  throw new Error('expected an LrlabError');
-}
+const code = (fn: () => unknown): string => thrown(fn).code;
 
 function labelChanges(ds: Dataset): number {
   let changes = 0;

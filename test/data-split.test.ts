@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { thrown } from './helpers/errors.js';
 import { applyStandardization, blobs, fromArrays, splitAt, standardize, trainTestSplit } from '../bindings/data/index.js';
-import { LrlabError } from '../bindings/errors.js';
 import type { Dataset } from '../bindings/types.js';
 
 /** n rows whose single feature is the row id, so that rows can be traced through a split. */
@@ -9,15 +9,7 @@ function ids(n: number): Dataset {
 }
 const idsOf = (ds: Dataset): number[] => Array.from(ds.x.data);
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(LrlabError);
-    return (err as LrlabError).code;
-  }
-  throw new Error('expected an LrlabError');
-}
+const code = (fn: () => unknown): string => thrown(fn).code;
 
 describe('trainTestSplit', () => {
   it('gives ceil(n × testFraction) test rows, the rest train, with no overlap and nothing lost', () => {

@@ -13,34 +13,10 @@
  * bad > patience), and the last cooldown epoch counts as a bad epoch.
  */
 import { describe, expect, it } from 'vitest';
+import { drive } from './helpers/plateau.js';
 import { LrlabError } from '../bindings/errors.js';
-import {
-  initialPlateauState, plateauStep, validatePlateau,
-  type LrChange, type Mode, type PlateauSpec, type PlateauState,
-} from '../bindings/plateau.js';
+import { validatePlateau, type PlateauSpec, type PlateauState } from '../bindings/plateau.js';
 
-interface Trace {
-  lr: number[];
-  changes: (LrChange | null)[];
-  wait: number[];
-  cooldown: number[];
-  state: PlateauState;
-}
-
-function drive(spec: PlateauSpec, metrics: number[], lr0 = 1, mode: Mode = 'min', state = initialPlateauState()): Trace {
-  const p = validatePlateau(spec);
-  const t: Trace = { lr: [], changes: [], wait: [], cooldown: [], state };
-  let lr = lr0;
-  for (const m of metrics) {
-    const change = plateauStep(p, mode, state, m, lr);
-    if (change) lr = change.lr;
-    t.lr.push(lr);
-    t.changes.push(change);
-    t.wait.push(state.bad);
-    t.cooldown.push(state.cooldown);
-  }
-  return t;
-}
 
 const repeat = (value: number, n: number): number[] => Array.from({ length: n }, () => value);
 const keras = (spec: PlateauSpec = {}): PlateauSpec => ({ semantics: 'keras', ...spec });
@@ -64,7 +40,7 @@ describe("plateau, semantics 'keras'", () => {
     // e3 0.9 best; e4 wait 1; e5 wait 2 → 0.25; e6 wait 1
     const t = drive(keras({ factor: 0.5, patience: 2 }), metrics);
     expect(t.lr).toEqual([1, 1, 0.5, 0.5, 0.5, 0.25, 0.25]);
-    expect(t.wait).toEqual([0, 1, 0, 0, 1, 0, 1]);
+    expect(t.bad).toEqual([0, 1, 0, 0, 1, 0, 1]);
     // PyTorch on the same script (rel 1e-4, bad > 2): e1, e2 bad 1, 2; e3 best; e4, e5, e6 bad 1, 2, 3 → 0.5 at e6.
     expect(drive({ factor: 0.5, patience: 2 }, metrics).lr).toEqual([1, 1, 1, 1, 1, 1, 0.5]);
   });
@@ -74,7 +50,7 @@ describe("plateau, semantics 'keras'", () => {
     // e4 0.9 ≥ 0.89 → wait 1; e5 0.85 < 0.89 → best 0.85, wait 0
     const t = drive(keras({ factor: 0.5, patience: 2, threshold: 0.05 }), [1, 0.96, 0.97, 0.94, 0.9, 0.85]);
     expect(t.lr).toEqual([1, 1, 0.5, 0.5, 0.5, 0.5]);
-    expect(t.wait).toEqual([0, 1, 0, 0, 1, 0]);
+    expect(t.bad).toEqual([0, 1, 0, 0, 1, 0]);
     expect(t.state.best).toBe(0.85);
   });
 
@@ -87,7 +63,7 @@ describe("plateau, semantics 'keras'", () => {
     // PyTorch: the two cooldown epochs are both ignored → a reduction every 4 epochs (e2, e6, e10).
     const k = drive(keras({ factor: 0.5, patience: 2, cooldown: 2 }), repeat(1, 14));
     expect(k.lr).toEqual([1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.0625, 0.0625, 0.0625]);
-    expect(k.wait).toEqual([0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
+    expect(k.bad).toEqual([0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 1]);
     expect(k.cooldown).toEqual([0, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0, 2, 1, 0]);
     const p = drive({ factor: 0.5, patience: 1, cooldown: 2 }, repeat(1, 14));
     expect(p.lr).toEqual([1, 1, 0.5, 0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.125]);
@@ -102,7 +78,7 @@ describe("plateau, semantics 'keras'", () => {
     expect(t.lr).toEqual([1, 0.5, 0.3, 0.3, 0.3]);
     expect(t.changes.map((c) => c?.lr ?? null)).toEqual([null, 0.5, 0.3, null, null]);
     // Unlike PyTorch, wait is not reset when no reduction happens: it keeps counting.
-    expect(t.wait).toEqual([0, 0, 0, 1, 2]);
+    expect(t.bad).toEqual([0, 0, 0, 1, 2]);
   });
 
   it('no eps in Keras: a tiny LR is still reduced', () => {
@@ -120,7 +96,7 @@ describe("plateau, semantics 'keras'", () => {
     // e0 best 1; e1 NaN wait 1; e2 NaN wait 2 → 0.5; e3 0.5 best; e4 NaN wait 1
     const t = drive(keras({ factor: 0.5, patience: 2 }), [1, NaN, NaN, 0.5, NaN]);
     expect(t.lr).toEqual([1, 1, 0.5, 0.5, 0.5]);
-    expect(t.wait).toEqual([0, 1, 0, 0, 1]);
+    expect(t.bad).toEqual([0, 1, 0, 0, 1]);
     expect(t.state.best).toBe(0.5);
   });
 

@@ -14,34 +14,10 @@
  * best starts at +inf for 'min' (−inf for 'max'): lrlab stores that as null.
  */
 import { describe, expect, it } from 'vitest';
+import { drive } from './helpers/plateau.js';
 import { LrlabError } from '../bindings/errors.js';
-import {
-  initialPlateauState, plateauStep, validatePlateau,
-  type LrChange, type Mode, type PlateauSpec, type PlateauState,
-} from '../bindings/plateau.js';
+import { validatePlateau, type PlateauSpec, type PlateauState } from '../bindings/plateau.js';
 
-interface Trace {
-  lr: number[]; // LR after each epoch
-  changes: (LrChange | null)[];
-  bad: number[]; // num_bad_epochs after each epoch
-  cooldown: number[]; // cooldown_counter after each epoch
-  state: PlateauState;
-}
-
-function drive(spec: PlateauSpec, metrics: number[], lr0 = 1, mode: Mode = 'min', state = initialPlateauState()): Trace {
-  const p = validatePlateau(spec);
-  const t: Trace = { lr: [], changes: [], bad: [], cooldown: [], state };
-  let lr = lr0;
-  for (const m of metrics) {
-    const change = plateauStep(p, mode, state, m, lr);
-    if (change) lr = change.lr;
-    t.lr.push(lr);
-    t.changes.push(change);
-    t.bad.push(state.bad);
-    t.cooldown.push(state.cooldown);
-  }
-  return t;
-}
 
 const repeat = (value: number, n: number): number[] => Array.from({ length: n }, () => value);
 

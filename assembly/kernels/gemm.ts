@@ -91,9 +91,7 @@ function tnColumns(c: usize, a: usize, b: usize, m: i32, k: i32, ld: i32, cols: 
     const c0 = c + <usize>i * rowB;
     let j = 0;
     for (; j + 8 <= cols; j += 8) block4x8T(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
-    for (; j < cols; j += 4) {
-      for (let r = 0; r < 4; r++) block1x4(c0 + <usize>r * rowB + (<usize>j << 2), a0 + (<usize>r << 2), rowA, b + (<usize>j << 2), rowB, k);
-    }
+    for (; j < cols; j += 4) block4x4T(c0 + (<usize>j << 2), a0, b + (<usize>j << 2), k, rowA, rowB);
   }
   for (; i < m; i++) {
     const ai = a + (<usize>i << 2);
@@ -180,6 +178,21 @@ function block4x8T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usiz
   v128.store(c + rowB, c10); v128.store(c + rowB, c11, 16);
   v128.store(c + 2 * rowB, c20); v128.store(c + 2 * rowB, c21, 16);
   v128.store(c + 3 * rowB, c30); v128.store(c + 3 * rowB, c31, 16);
+}
+
+// 4 rows × 4 columns of Aᵀ·B (the narrow weight gradients, e.g. a 3-class output layer).
+@inline
+function block4x4T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize): void {
+  let c0 = v128.load(c), c1 = v128.load(c + rowB), c2 = v128.load(c + 2 * rowB), c3 = v128.load(c + 3 * rowB);
+  for (let kk = 0; kk < k; kk++) {
+    const b0 = v128.load(b + <usize>kk * rowB);
+    const ap = a + <usize>kk * rowA;
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(ap), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(ap, 4), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(ap, 8), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(ap, 12), b0));
+  }
+  v128.store(c, c0); v128.store(c + rowB, c1); v128.store(c + 2 * rowB, c2); v128.store(c + 3 * rowB, c3);
 }
 
 @inline

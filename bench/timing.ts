@@ -46,7 +46,8 @@ export function ratioTable(title: string, timings: PeerTiming[], reference: stri
   const lines = [`### ${title}`, '', `| peer | median ms | min ms | × ${reference} time |${unit ? ` ${unit.label} |` : ''} check |`,
     `|---|---:|---:|---:|${unit ? '---:|' : ''}---:|`];
   for (const t of timings) {
-    const rate = unit ? ` ${(unit.perRun / (t.medianMs / 1000)).toFixed(unit.perRun > 1e6 ? 0 : 1)} |` : '';
+    const perSecond = unit ? unit.perRun / (t.medianMs / 1000) : 0;
+    const rate = unit ? ` ${perSecond.toFixed(perSecond >= 1000 ? 0 : 1)} |` : '';
     lines.push(`| ${t.name} | ${t.medianMs.toFixed(2)} | ${t.minMs.toFixed(2)} | ${(t.medianMs / ref.medianMs).toFixed(2)} |${rate} ${t.check.toPrecision(4)} |`);
   }
   return lines.join('\n') + '\n';

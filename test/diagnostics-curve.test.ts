@@ -161,3 +161,17 @@ describe('diagnoseCurve on synthetic curves', () => {
     expect(d.numbers.epochs).toBe(0);
   });
 });
+
+describe('a curve still falling far above the best, by where its learning rate sits', () => {
+  // Falls 2.0 → ~0.6 and is still improving over its last half (about 4 %), ending 3× the best trial's 0.2.
+  const curve = hist(range(100).map((i) => 0.55 + 1.45 * Math.exp(-i / 40)));
+
+  it('is too slow below the best learning rate (more LR would help)', () => {
+    expect(diagnoseCurve(curve, { referenceLoss: 0.2 }).label).toBe('too_slow');
+    expect(diagnoseCurve(curve, { referenceLoss: 0.2, aboveBest: false }).label).toBe('too_slow');
+  });
+
+  it('is not called too slow above it (more LR would not help)', () => {
+    expect(diagnoseCurve(curve, { referenceLoss: 0.2, aboveBest: true }).label).not.toBe('too_slow');
+  });
+});

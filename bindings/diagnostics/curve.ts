@@ -36,7 +36,8 @@
  *      barely moved (this also catches a run whose loss rose a little), or
  *    - with a referenceLoss: still falling at the end (the last half improved
  *      by ≥ 1%, `flatLastHalf`) but the final loss is > 1.5 × the best trial's
- *      (`farFromBest`): it is heading the right way, too slowly for the budget.
+ *      (`farFromBest`): it is heading the right way, too slowly for the budget —
+ *      unless its learning rate is above the best trial's (`aboveBest`).
  *    Caveat: a run that had already converged within its FIRST epoch also moves
  *    < 10% afterwards and is labelled too_slow; the reason gives the numbers.
  *
@@ -74,6 +75,12 @@ export const CURVE_THRESHOLDS = {
 export interface CurveContext {
   /** The best trial's final loss in the sweep (validation loss when present, else training). */
   referenceLoss?: number;
+  /**
+   * This trial's learning rate is above the best trial's. A curve still falling far above the
+   * best is then not "too slow": more learning rate would not help it, so the second too_slow
+   * rule does not apply.
+   */
+  aboveBest?: boolean;
 }
 
 const SWING_CAP = 1e6;
@@ -213,7 +220,7 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
       (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': too slow for this learning rate',
       numbers);
   }
-  if (far && lastHalfImprovement >= T.flatLastHalf) {
+  if (far && lastHalfImprovement >= T.flatLastHalf && !context.aboveBest) {
     return result('too_slow',
       `loss was still falling at the end (${fmtPct(lastHalfImprovement)} over the last half, ${fmtPct(relativeDrop)} in all ` +
       `from ${fmtLoss(first)}) but ended at ${fmtLoss(judged)}, ${against}: too slow for this learning rate`,

@@ -143,11 +143,12 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
     }
   }
 
-  // Pass 2: the diagnoses, against the best trial's final loss.
-  const context = best ? { referenceLoss: bestFinal } : {};
+  // Pass 2: the diagnoses, against the best trial's final loss (and its place on the axis).
+  const bestX = best && resolved !== null ? Number(best.params[resolved]) : NaN;
   const diagnoses: Record<string, Diagnosis> = {};
   const labelOf = new Map<TrialResult, CurveLabel>();
   for (const r of curves) {
+    const context = best ? { referenceLoss: bestFinal, aboveBest: Number(r.params[resolved ?? '']) > bestX } : {};
     const d = diagnoseCurve(r.history, context);
     diagnoses[r.id] = d;
     labelOf.set(r, d.label);

@@ -91,14 +91,12 @@ describeWithRedis('queue faults', redis, (server) => {
       await queue.close();
     }
     // Found stalled (its lock lapsed), put back, run by the survivor. The stalled trial is the one the
-    // victim was running when the signal landed: the one seen active, or, if the victim finished that
-    // one in between, the next it started.
+    // victim was running when the signal landed: the one seen active, or the next one if the victim
+    // finished that in between. It may even have finished it without telling Redis before dying:
+    // delivery is at least once, and the store records each trial once whatever ran it twice.
     const stalled = [...coordinator.stderr.matchAll(/trial (\S+) stalled/g)].map((m) => m[1]);
     expect(stalled).toHaveLength(1);
-    const seenActive = killedJob;
     killedJob = stalled[0];
-    expect(victim.stdout).not.toContain(`trial ${killedJob} `); // the victim never finished it
-    if (killedJob !== seenActive) expect(victim.stdout).toContain(`trial ${seenActive} `);
     expect(survivor.stdout).toContain(`trial ${killedJob} `);
     const results = await recorded(out);
     expect(results).toHaveLength(16);

@@ -25,7 +25,7 @@ Data sets are not sent with the trials, only their specs: a built-in
 generator (blobs, moons, circles, spiral) is rebuilt here from its seed, MNIST
 is read from the mnist package, and a CSV file is read from its path, which
 must therefore exist on every worker machine (absolute, or relative to the
-directory this worker runs in).
+directory this worker runs in), or fetched from its http(s) URL.
 
 Options:
   --queue URL             the Redis server: redis://HOST:PORT (rediss:// for TLS,

@@ -69,7 +69,7 @@ export function validateDataSpec(spec: unknown, field = 'data'): DataSpec {
       checkKeys(field, s, ['name', 'path', ...CSV_KEYS.filter((k) => k !== 'source')]);
       const { header, labels, delimiter } = resolveCsvOptions(s, field, ['name', 'path']);
       if (typeof s.path !== 'string' || s.path === '') {
-        throw new LrlabError('INVALID_OPTION', `${field}.path`, s.path, 'must be a non-empty file path');
+        throw new LrlabError('INVALID_OPTION', `${field}.path`, s.path, 'must be a non-empty file path or http(s) URL');
       }
       const out: { name: 'csv'; path: string } & Omit<CsvOptions, 'source'> = { name, path: s.path, header, labels, delimiter };
       if (s.labelColumn !== undefined) out.labelColumn = s.labelColumn as NonNullable<CsvOptions['labelColumn']>;

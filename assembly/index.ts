@@ -11,7 +11,7 @@ import { initFill } from './init';
 import { rngSeed } from './random';
 import * as net from './network';
 import * as opt from './optimizers/index';
-import { ACT_LINEAR, setSoftmaxStats } from './kernels/activations';
+import { ACT_LINEAR } from './kernels/activations';
 
 export { setLayerCount, setLayer, dataReset, dataReserve, scratchReserve } from './arena';
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
@@ -21,9 +21,7 @@ export { setOptimizer, resetOptimizer } from './optimizers/index';
 
 /** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
 export function layout(cap: i32): usize {
-  const end = arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
-  setSoftmaxStats(arena.softmaxStats);
-  return end;
+  return arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
 }
 
 /** Draws every weight from the seed (stream 0), layer by layer, W then b (b is always zero). */
@@ -46,3 +44,4 @@ export function slotCount(): i32 { return arena.slotCount; }
 export function dataXPtr(slot: i32): usize { return arena.slotX(slot); }
 export function dataYPtr(slot: i32): usize { return arena.slotY(slot); }
 export function correctCount(): i32 { return net.correctCount; }
+export function epochCorrect(): i32 { return net.epochCorrect; }

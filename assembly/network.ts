@@ -13,6 +13,7 @@ import { copyFloats } from './kernels/vector';
 
 let lossKind: i32 = 0;
 export let correctCount: i32 = 0; // of the last trainBatch / evaluate call
+export let epochCorrect: i32 = 0; // summed over the trainBatch calls since beginEpoch, read once per epoch
 
 export function setLoss(kind: i32): void {
   lossKind = kind;
@@ -21,6 +22,7 @@ export function setLoss(kind: i32): void {
 /** Fisher-Yates over the train rows with the epoch's own stream of the seed (or the identity). */
 export function beginEpoch(seed: u32, epoch: i32, shuffle: bool): void {
   const n = slotRows(0);
+  epochCorrect = 0;
   for (let i = 0; i < n; i++) store<i32>(permPtr + (<usize>i << 2), i);
   if (!shuffle) return;
   rngSeed(seed, <u32>epoch + 1);
@@ -80,6 +82,7 @@ export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
     copyFloats(batchYPtr + <usize>r * outBytes, y + row * outBytes, outDim);
   }
   const loss = gradients(batchXPtr, batchYPtr, rows);
+  epochCorrect += correctCount;
   applyUpdate(lr);
   return loss;
 }

@@ -16,7 +16,7 @@ import { BACKENDS } from './backend/index.js';
 import { validateSchedule } from './schedules/index.js';
 import { validatePlateau } from './plateau.js';
 import { validateEarlyStopping } from './early-stopping.js';
-import type { LrPolicySpec } from './lr-policy.js';
+import { validateDivergence, type LrPolicySpec } from './lr-policy.js';
 
 export interface ExperimentSpec extends LrPolicySpec {
   data: DataSpec;
@@ -95,11 +95,7 @@ export function validateExperiment(spec: unknown, field = 'experiment'): void {
   if (s.schedule !== undefined) validateSchedule(s.schedule, `${field}.schedule`);
   if (s.plateau !== undefined) validatePlateau(s.plateau, `${field}.plateau`);
   if (s.earlyStopping !== undefined) validateEarlyStopping(s.earlyStopping, `${field}.earlyStopping`);
-  if (s.divergence !== undefined && s.divergence !== false) {
-    const d = checkObject(`${field}.divergence`, s.divergence);
-    checkKeys(`${field}.divergence`, d, ['factor']);
-    if (d.factor !== undefined) checkNumber(`${field}.divergence.factor`, d.factor, { above: 1 });
-  }
+  validateDivergence(s.divergence, `${field}.divergence`);
 }
 
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {

@@ -95,7 +95,7 @@ export class LrPolicy {
       const e = validateEarlyStopping(spec.earlyStopping, 'fit.earlyStopping');
       this.#earlyStopping = { spec: e, ...watch('fit.earlyStopping', e, ctx) };
     }
-    this.#divergenceFactor = divergenceFactor(spec.divergence);
+    this.#divergenceFactor = validateDivergence(spec.divergence, 'fit.divergence');
     if (this.#plateau) state.plateau ??= initialPlateauState();
     if (this.#earlyStopping) state.earlyStopping ??= initialEarlyStoppingState();
   }
@@ -164,10 +164,11 @@ function metricOf(logs: EpochLogs, monitor: Monitor): number {
   return logs[monitor] ?? NaN;
 }
 
-function divergenceFactor(spec: DivergenceSpec | false | undefined): number | null {
+/** The divergence guard's factor (null: only a non-finite loss counts), or the error naming `field`. */
+export function validateDivergence(spec: unknown, field: string): number | null {
   if (spec === false) return null;
   if (spec === undefined) return DEFAULT_DIVERGENCE_FACTOR;
-  const o = checkObject('fit.divergence', spec);
-  checkKeys('fit.divergence', o, ['factor']);
-  return o.factor === undefined ? DEFAULT_DIVERGENCE_FACTOR : checkNumber('fit.divergence.factor', o.factor, { above: 1 });
+  const o = checkObject(field, spec);
+  checkKeys(field, o, ['factor']);
+  return o.factor === undefined ? DEFAULT_DIVERGENCE_FACTOR : checkNumber(`${field}.factor`, o.factor, { above: 1 });
 }

@@ -75,7 +75,7 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     await each(callbacks, (cb) => cb.onEpochBegin?.(epoch, ctx));
     const epochLr = policy.lr(step, epoch);
     backend.beginEpoch(state.seed, epoch, options.shuffle);
-    let lossSum = 0, correct = 0, seen = 0;
+    let lossSum = 0, seen = 0;
     let diverged: string | null = null;
     for (let start = 0, batch = 0; start < data.trainRows; start += batchSize, batch++) {
       for (const cb of callbacks) cb.onBatchBegin?.(batch, ctx);
@@ -85,7 +85,6 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
       const batchLoss = backend.trainBatch(start, rows, lr);
       step++;
       lossSum += batchLoss * rows;
-      correct += backend.lastCorrect();
       seen += rows;
       diverged = policy.checkBatchLoss(batchLoss);
       if (diverged) break;
@@ -93,7 +92,7 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
       if (stopReason !== undefined || signal?.aborted) break;
     }
     const logs: EpochLogs = { epoch, loss: lossSum / seen, lr: epochLr, time: 0 };
-    if (classification) logs.accuracy = correct / (seen * perRow);
+    if (classification) logs.accuracy = backend.epochCorrect() / (seen * perRow);
     if (data.validationRows > 0 && !diverged) {
       const totals = backend.evaluate(VALIDATION);
       logs.valLoss = totals.lossSum / data.validationRows;

@@ -27,13 +27,16 @@ describe('findLr on the tutorial blobs experiment', () => {
   });
 
   it('stops once the smoothed loss explodes, and records a debiased moving average', async () => {
-    const found = await findLr(await tutorialModel(), train, { steps: 100 });
-    expect(found.stoppedEarly || found.lrs.length === 100).toBe(true);
-    // lr ramps exponentially from 1e-7 towards 10.
+    // Up to lr 10 this softmax model's loss stays a few units (cross-entropy saturates) and the test
+    // runs its full 100 steps; ramped on to 1e4 the loss explodes (measured: the test stops at step 74).
+    const found = await findLr(await tutorialModel(), train, { steps: 100, endLr: 1e4 });
+    expect(found.stoppedEarly).toBe(true);
+    expect(found.lrs.length).toBeLessThan(100);
+    // lr ramps exponentially from 1e-7 towards 1e4.
     expect(found.lrs[0]).toBeCloseTo(1e-7, 20);
     const ratio = found.lrs[1] / found.lrs[0];
     expect(found.lrs[2] / found.lrs[1]).toBeCloseTo(ratio, 10);
-    expect(ratio).toBeCloseTo((10 / 1e-7) ** (1 / 99), 10);
+    expect(ratio).toBeCloseTo((1e4 / 1e-7) ** (1 / 99), 10);
     // smoothed_0 = loss_0 (debiasing: avg/(1-β) with avg = (1-β)·loss_0).
     expect(found.smoothed[0]).toBeCloseTo(found.losses[0], 12);
     const beta = 0.98;

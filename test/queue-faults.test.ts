@@ -4,33 +4,19 @@
 // that goes away is reported and reconnected with backoff, and the jobs it
 // lost are queued again; bad queue URLs are refused with a clear message.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
 import { QUEUE_NAME } from '../bindings/sweep/queue-connection.js';
 import { expandSweep, validateSweep, type SweepSpec } from '../bindings/sweep/spec.js';
 import { ResultStore } from '../bindings/sweep/store.js';
 import { runTrial } from '../bindings/sweep/trial.js';
 import type { TrialResult } from '../bindings/sweep/types.js';
-import { describeWithRedis, sleep, startLrlab, startRedis, type LrlabProcess } from './helpers/redis.js';
+import { describeWithRedis, sleep, startLrlab, queueTestEnvironment, type LrlabProcess } from './helpers/redis.js';
 
-const redis = await startRedis();
-const processes: LrlabProcess[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-  await redis?.stop();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const { redis, processes, tempDir } = await queueTestEnvironment();
 
 /** 16 trials, long enough to be killed in the middle of (only lr 0.1 without momentum diverges at once). */
 function longSweep(name: string, epochs: number): SweepSpec {

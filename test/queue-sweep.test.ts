@@ -3,11 +3,10 @@
 // Ctrl-C before any worker ran, resumed without duplicating a job, then run by
 // two `lrlab worker` processes gives, trial by trial, bit for bit what the
 // inline executor gives; a finished sweep run again enqueues nothing.
-import { mkdtemp, rm, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
 import { InlineExecutor } from '../bindings/sweep/executor.js';
 import { QUEUE_NAME } from '../bindings/sweep/queue-connection.js';
@@ -15,22 +14,9 @@ import { runSweep } from '../bindings/sweep/run.js';
 import { validateSweep, type SweepSpec } from '../bindings/sweep/spec.js';
 import { ResultStore } from '../bindings/sweep/store.js';
 import type { TrialResult } from '../bindings/sweep/types.js';
-import { describeWithRedis, startLrlab, startRedis, type LrlabProcess } from './helpers/redis.js';
+import { describeWithRedis, startLrlab, queueTestEnvironment, type LrlabProcess } from './helpers/redis.js';
 
-const redis = await startRedis();
-const processes: LrlabProcess[] = [];
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-  await redis?.stop();
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const { redis, processes, tempDir } = await queueTestEnvironment();
 
 // 8 learning rates × 2 momenta = 16 trials: some diverge (NaN losses travel as null), some learn.
 const SPEC: SweepSpec = {

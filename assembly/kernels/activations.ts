@@ -8,6 +8,7 @@
 //   softmax     a_j = e^(z_j - max z) / Σ e^(z_k - max z)   (per row; max keeps e^ finite)
 //               dz_j = a_j (da_j - Σ_k da_k a_k)
 // The js backend (bindings/backend/js/activations.ts) mirrors each f32 operation.
+import { softmaxStats } from '../arena';
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -34,7 +35,7 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
     }
   } else if (kind == ACT_SOFTMAX) {
     for (let r = 0; r < rows; r++) {
-      softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols, softmaxStatsPtr + (<usize>r << 3));
+      softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols, softmaxStats + (<usize>r << 3));
     }
   } else {
     for (let i: usize = 0; i < count; i++) {
@@ -123,14 +124,8 @@ export function sigmoid(v: f32): f32 {
   return e / (1 + e);
 }
 
-// Each softmax row's max and Σ e^(z − max), kept so that cross-entropy need not
-// recompute the exponentials: log softmax(z)_j = (z_j − max) − log Σ.
-export let softmaxStatsPtr: usize = 0;
-
-export function setSoftmaxStats(ptr: usize): void {
-  softmaxStatsPtr = ptr;
-}
-
+// Each softmax row leaves its max and Σ e^(z − max) at arena.softmaxStats, so that
+// cross-entropy need not recompute the exponentials: log softmax(z)_j = (z_j − max) − log Σ.
 function softmaxRow(z: usize, a: usize, cols: i32, stats: usize): void {
   let m = load<f32>(z);
   for (let j = 1; j < cols; j++) m = Mathf.max(m, load<f32>(z + (<usize>j << 2)));

@@ -3,7 +3,7 @@
 // over the batch). Each writes dL/dZ of the output layer into `d` when the
 // loss is fused with its activation (softmax + CE, sigmoid + BCE), and dL/dA
 // otherwise, and returns the loss summed over rows (f64).
-import { softmaxStatsPtr } from './activations';
+import { softmaxStats } from '../arena';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -38,7 +38,7 @@ export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usiz
       }
       if (best == bestY) lastCorrect++;
       // The output softmax has just run on these rows and left its max and Σ e^(z − max).
-      const stats = softmaxStatsPtr + (<usize>r << 3);
+      const stats = softmaxStats + (<usize>r << 3);
       const logSum = Mathf.log(load<f32>(stats, 4));
       m = load<f32>(stats);
       let rowLoss: f32 = 0;

@@ -43,8 +43,8 @@ export interface Backend {
   beginEpoch(seed: number, epoch: number, shuffle: boolean): void;
   /** One minibatch of the current epoch's order: forward, loss, backward, update. Returns the batch's mean loss. */
   trainBatch(start: number, rows: number, lr: number): number;
-  /** Correct predictions of the last trainBatch. */
-  lastCorrect(): number;
+  /** Correct predictions of the trainBatch calls since beginEpoch (read once per epoch, not per step). */
+  epochCorrect(): number;
   /** Gradients of rows [start, start+rows) of a slot, without updating; returns their mean loss. */
   computeGradients(slot: DataSlot, start: number, rows: number): number;
   evaluate(slot: DataSlot): Totals;

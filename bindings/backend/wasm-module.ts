@@ -34,6 +34,7 @@ export interface WasmExports {
   dataXPtr(slot: number): number;
   dataYPtr(slot: number): number;
   correctCount(): number;
+  epochCorrect(): number;
   // Kernel access for tests and benchmarks.
   scratchReserve(bytes: number): number;
   gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;

@@ -99,8 +99,8 @@ export class WasmBackend implements Backend {
   trainBatch(start: number, rows: number, lr: number): number {
     return this.#wasm.trainBatch(start, rows, lr);
   }
-  lastCorrect(): number {
-    return this.#wasm.correctCount();
+  epochCorrect(): number {
+    return this.#wasm.epochCorrect();
   }
   computeGradients(slot: DataSlot, start: number, rows: number): number {
     checkRows(this, slot, start, rows, this.#rows[slot]);

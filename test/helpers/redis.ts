@@ -13,11 +13,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { describe, it } from 'vitest';
-
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { afterAll, describe, it } from 'vitest';
+import { ROOT } from './cli.js';
 
 export interface RedisServer {
   url: string;
@@ -172,4 +170,34 @@ export function startLrlab(args: string[], env: NodeJS.ProcessEnv = {}): LrlabPr
     },
   };
   return proc;
+}
+
+export interface QueueTestEnvironment {
+  /** The file's private Redis; undefined where none is installed (the tests then skip, or fail under CI). */
+  redis: RedisServer | undefined;
+  /** lrlab processes started by the file, killed when it ends. */
+  processes: LrlabProcess[];
+  /** A fresh temporary directory, removed when the file ends. */
+  tempDir(prefix: string): Promise<string>;
+}
+
+/** Starts a test file's Redis and registers the clean-up of it, its processes and its directories. */
+export async function queueTestEnvironment(): Promise<QueueTestEnvironment> {
+  const redis = await startRedis();
+  const processes: LrlabProcess[] = [];
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await redis?.stop();
+    await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  return {
+    redis,
+    processes,
+    async tempDir(prefix) {
+      const dir = await mkdtemp(join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+  };
 }

@@ -43,6 +43,7 @@ export class JsBackend implements Backend {
   #data: (DataSet | undefined)[] = [undefined, undefined, undefined];
   #perm = new Int32Array(0);
   #correct = 0;
+  #epochCorrect = 0;
 
   constructor(readonly model: NormalizedModel, readonly optimizer: NormalizedOptimizer, batchCapacity: number) {
     let count = 0;
@@ -122,6 +123,7 @@ export class JsBackend implements Backend {
 
   beginEpoch(seed: number, epoch: number, shuffle: boolean): void {
     const perm = this.#perm;
+    this.#epochCorrect = 0;
     for (let i = 0; i < perm.length; i++) perm[i] = i;
     if (!shuffle) return;
     const rng = createRng(seed >>> 0, epoch + 1);
@@ -138,16 +140,17 @@ export class JsBackend implements Backend {
     const inDim = this.model.inputs, outDim = this.#outDim();
     for (let r = 0; r < rows; r++) {
       const row = this.#perm[start + r];
-      this.#batchX.set(data.x.subarray(row * inDim, (row + 1) * inDim), r * inDim);
-      this.#batchY.set(data.y.subarray(row * outDim, (row + 1) * outDim), r * outDim);
+      copyRow(this.#batchX, r * inDim, data.x, row * inDim, inDim);
+      copyRow(this.#batchY, r * outDim, data.y, row * outDim, outDim);
     }
     const loss = this.#gradients(this.#batchX, 0, this.#batchY, 0, rows);
+    this.#epochCorrect += this.#correct;
     applyUpdate(this.optimizer, this.#state, lr);
     return loss;
   }
 
-  lastCorrect(): number {
-    return this.#correct;
+  epochCorrect(): number {
+    return this.#epochCorrect;
   }
 
   computeGradients(slot: DataSlot, start: number, rows: number): number {
@@ -186,7 +189,7 @@ export class JsBackend implements Backend {
     let input = x, io = xo;
     this.model.layers.forEach((spec, l) => {
       const { inDim, outDim, w, b, z, a } = this.#layers[l];
-      for (let r = 0; r < rows; r++) z.set(p.subarray(b, b + outDim), r * outDim);
+      for (let r = 0; r < rows; r++) copyRow(z, r * outDim, p, b, outDim);
       gemmNN(z, 0, input, io, p, w, rows, inDim, outDim);
       activationForward(spec.activation, spec.alpha, z, a, rows, outDim);
       input = a;
@@ -226,3 +229,7 @@ export class JsBackend implements Backend {
   }
 }
 
+/** dst[at … at+n) = src[from … from+n), without the subarray views that .set would allocate per row. */
+function copyRow(dst: Float32Array, at: number, src: Float32Array, from: number, n: number): void {
+  for (let j = 0; j < n; j++) dst[at + j] = src[from + j];
+}

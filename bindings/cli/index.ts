@@ -1,27 +1,31 @@
-/** The lrlab command: one subcommand per job, each with its own --help. */
+/**
+ * The lrlab command: one subcommand per job, each with its own --help.
+ * A command's module is imported only when that command runs, so `lrlab --help`
+ * loads this file and nothing else (no training code, no Vega, no BullMQ).
+ */
 import { LrlabError } from '../errors.js';
-import { findLrCommand } from './find-lr.js';
-import { reportCommand } from './report.js';
-import { sweepCommand } from './sweep.js';
-import { trainCommand } from './train.js';
+import { importQueueCode } from '../sweep/queue-import.js';
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  sweep: sweepCommand,
-  train: trainCommand,
-  'find-lr': findLrCommand,
-  report: reportCommand,
-  // Loaded when used: BullMQ and ioredis take a while to import, and only this command and sweep --queue need them.
-  worker: async (args) => (await import('./worker.js')).workerCommand(args),
+interface Command {
+  summary: string;
+  run: (args: string[]) => Promise<number>;
+}
+
+/** Every command, in the order --help lists them. To add one: one line here, its module imported inside `run`. */
+const COMMANDS: Record<string, Command> = {
+  sweep: { summary: 'learning-rate sensitivity analysis over a grid, in parallel, with a report', run: async (args) => (await import('./sweep.js')).sweepCommand(args) },
+  train: { summary: 'one training run, with per-epoch output, a report and the saved model', run: async (args) => (await import('./train.js')).trainCommand(args) },
+  'find-lr': { summary: 'the LR range test, with suggested learning rates', run: async (args) => (await import('./find-lr.js')).findLrCommand(args) },
+  report: { summary: "rebuild a sweep's report from its results directory", run: async (args) => (await import('./report.js')).reportCommand(args) },
+  worker: { summary: 'run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine', run: async (args) => (await importQueueCode('command', 'worker', () => import('./worker.js'))).workerCommand(args) },
 };
+
+const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 3;
 
 export const HELP = `Usage: lrlab <command> [options]
 
 Commands:
-  sweep      learning-rate sensitivity analysis over a grid, in parallel, with a report
-  train      one training run, with per-epoch output, a report and the saved model
-  find-lr    the LR range test, with suggested learning rates
-  report     rebuild a sweep's report from its results directory
-  worker     run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine
+${Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)} ${summary}`).join('\n')}
 
 Run "lrlab <command> --help" for a command's options.
 `;
@@ -32,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined ? 2 : 0;
   }
-  const run = COMMANDS[command];
-  if (!run) throw new LrlabError('UNKNOWN_OPTION', 'command', command, `must be one of ${Object.keys(COMMANDS).join(', ')} (see lrlab --help)`);
-  return run(rest);
+  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!entry) throw new LrlabError('UNKNOWN_OPTION', 'command', command, `must be one of ${Object.keys(COMMANDS).join(', ')} (see lrlab --help)`);
+  return entry.run(rest);
 }

@@ -11,6 +11,7 @@ import { analyzeSweep } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
+import { importQueueCode } from '../sweep/queue-import.js';
 import { runSweep } from '../sweep/run.js';
 import { expandSweep, validateSweep, type SweepSpec } from '../sweep/spec.js';
 import { specId } from '../sweep/hash.js';
@@ -75,7 +76,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   // The queue executor is loaded only when used: BullMQ and ioredis take a while to import.
   const queue = values.queue === undefined ? undefined
-    : new (await import('../sweep/queue.js')).QueueExecutor({ url: values.queue, sweepKey: specId(spec) });
+    : new (await importQueueCode('--queue', values.queue, () => import('../sweep/queue.js'))).QueueExecutor({ url: values.queue, sweepKey: specId(spec) });
   const executor: Executor = queue ?? (values.inline
     ? new InlineExecutor()
     : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) }));

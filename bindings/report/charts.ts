@@ -14,8 +14,7 @@
  * Infinity or an explosion far above the starting loss) is clamped to a
  * ceiling at the top of the chart and the trial is labelled "diverged".
  */
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import type { History } from '../history.js';
 import type { SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
 import type { FinderChartInput } from './types.js';
@@ -64,6 +63,8 @@ let chartCount = 0;
 
 /** Renders a Vega-Lite spec to a standalone SVG string (no scripts, no external resources). */
 export async function renderChart(spec: VegaLiteSpec): Promise<string> {
+  // Imported here, not at the top: Vega and Vega-Lite take a while to load, and only drawing a chart needs them.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const config = { ...CHART_CONFIG, ...((spec.config as object | undefined) ?? {}) };
   const full = { ...spec, config } as unknown as TopLevelSpec;
   const logger = vega.logger(vega.Error);

@@ -62,6 +62,14 @@ export const TUTORIAL_EXPERIMENT: ExperimentSpec = {
   seed: 1,
 };
 
+/**
+ * The tutorial's exact points: make_blobs(n_samples=1000, centers=3,
+ * n_features=2, cluster_std=2, random_state=2) as scikit-learn draws them.
+ */
+export const SKLEARN_TUTORIAL_DATA: DataSpec = {
+  name: 'blobs', samples: 1000, centers: 3, features: 2, clusterStd: 2, generator: 'sklearn', randomState: 2,
+};
+
 const KEYS = ['data', 'split', 'standardize', 'model', 'optimizer', 'epochs', 'batchSize', 'shuffle', 'validationSplit', 'seed', 'backend',
   'schedule', 'plateau', 'earlyStopping', 'divergence', 'recordStepLr'];
 

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { LrlabError } from '../errors.js';
-import { TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
+import { SKLEARN_TUTORIAL_DATA, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
 import { loadData, validateDataSpec, DATA_NAMES, type DataSpec } from '../data/index.js';
 import type { LayerSpec } from '../spec.js';
 import { flagInteger, flagNumber } from './flags.js';
@@ -25,8 +25,9 @@ export const EXPERIMENT_FLAGS = {
 } as const;
 
 export const EXPERIMENT_HELP = `  --spec FILE        start from an experiment spec (JSON); the flags below override it
-  --data NAME|FILE   blobs (the tutorial's), moons, circles, spiral, mnist, or a CSV file
-                     (header row, label in the last column); the model is sized to it
+  --data NAME|FILE   blobs (the tutorial's), sklearn-blobs (the tutorial's exact points, from
+                     scikit-learn's make_blobs, random_state 2), moons, circles, spiral, mnist,
+                     or a CSV file (header row, label in the last column); the model is sized to it
   --hidden N[,N…]    hidden layer widths, relu (default 50)
   --optimizer NAME   sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam
   --lr N             learning rate
@@ -71,12 +72,13 @@ async function sizeToData(spec: ExperimentSpec, values: ExperimentFlagValues): P
   }
 }
 
-/** A built-in name (the tutorial's blobs settings for "blobs") or a CSV path. */
+/** A built-in name (the tutorial's blobs settings for "blobs", and scikit-learn's very points of them for "sklearn-blobs") or a CSV path. */
 export function dataSpecOf(text: string): DataSpec {
   if (text === 'blobs') return structuredClone(TUTORIAL_EXPERIMENT.data);
+  if (text === 'sklearn-blobs') return structuredClone(SKLEARN_TUTORIAL_DATA);
   if ((DATA_NAMES as readonly string[]).includes(text) && text !== 'csv') return validateDataSpec({ name: text }, '--data');
   if (/\.(csv|txt)$/i.test(text)) return { name: 'csv', path: text };
-  throw new LrlabError('UNKNOWN_OPTION', '--data', text, `must be one of ${DATA_NAMES.filter((n) => n !== 'csv').join(', ')} or a .csv file`);
+  throw new LrlabError('UNKNOWN_OPTION', '--data', text, `must be one of ${DATA_NAMES.filter((n) => n !== 'csv').join(', ')}, sklearn-blobs or a .csv file`);
 }
 
 export async function readJson<T>(flag: string, path: string): Promise<T> {

@@ -18,7 +18,9 @@ import { loadMnist, resolveMnistOptions, type MnistOptions } from './mnist.js';
 import { moons, resolveMoonsOptions, type MoonsOptions } from './moons.js';
 import { resolveSpiralOptions, spiral, type SpiralOptions } from './spiral.js';
 
-export { blobs, BLOBS_KEYS, type BlobsDataset, type BlobsOptions } from './blobs.js';
+export { blobs, BLOBS_KEYS, BLOBS_GENERATORS, type BlobsDataset, type BlobsGenerator, type BlobsOptions } from './blobs.js';
+export { sklearnMakeBlobs, type SklearnBlobs, type SklearnBlobsOptions } from './sklearn-blobs.js';
+export { LegacyRandomState } from './numpy-random.js';
 export { moons, MOONS_KEYS, type MoonsOptions } from './moons.js';
 export { circles, CIRCLES_KEYS, type CirclesOptions } from './circles.js';
 export { spiral, SPIRAL_KEYS, type SpiralOptions } from './spiral.js';

@@ -4,7 +4,11 @@
 //
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
 //   | per layer: Z, A (A = Z for linear) | batch X | batch Y | two gradient
-//   buffers | transpose scratch | tail-column panels | data: train X, Y, permutation | val X, Y | scratch X, Y
+//   buffers | a row of zeros | a product's packed panel | softmax stats | 16 spare bytes
+//   | data: train X, Y, permutation | val X, Y | scratch X, Y
+//
+// The products' tail columns read up to 12 bytes past a row (kernels/gemm.ts);
+// the spare bytes keep those reads inside memory.
 //
 // Parameters of layer l: W [in×out] row-major (Keras's kernel shape), then b [out].
 
@@ -30,8 +34,8 @@ export let batchXPtr: usize = 0;
 export let batchYPtr: usize = 0;
 export let grad0Ptr: usize = 0;
 export let grad1Ptr: usize = 0;
-export let transposePtr: usize = 0;
-export let packPtr: usize = 0; // 4-wide copies of a product's tail columns (kernels/gemm.ts)
+export let zeroRowPtr: usize = 0; // the starting row of a product that starts from zero
+export let packPtr: usize = 0; // one packed 8-column panel of a product's B (kernels/gemm.ts)
 export let softmaxStats: usize = 0; // per row: max and Σ e^(z − max) of the last softmax (kernels/activations.ts)
 let dataBase: usize = 0;
 let dataTop: usize = 0;
@@ -88,7 +92,6 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
   slotCount = slots;
   let count = 0;
   let widest = 0;
-  let biggestW = 0;
   for (let l = 0; l < layerCount; l++) {
     const w = field(l, L_IN) * field(l, L_OUT);
     setField(l, L_W, count);
@@ -96,7 +99,6 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
     setField(l, L_B, count);
     count += field(l, L_OUT);
     widest = max(widest, max(field(l, L_IN), field(l, L_OUT)));
-    biggestW = max(biggestW, w);
   }
   paramCount = count;
   slotStride = (count + 3) & ~3;
@@ -125,14 +127,16 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
   batchYPtr = top; top = align16(top + ((<usize>cap * <usize>outputDim()) << 2));
   grad0Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   grad1Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
-  transposePtr = top; top = align16(top + (<usize>biggestW << 2));
-  // Two panels of max(rows, widest) × 4 floats: B's and C's tail columns.
+  zeroRowPtr = top; top = align16(top + (<usize>widest << 2) + 16);
+  // One panel of k × 8 floats, k up to max(rows, widest).
   packPtr = top; top = align16(top + ((<usize>max(cap, widest)) << 5));
   softmaxStats = top; top = align16(top + (<usize>cap << 3));
+  top += 16;
   dataBase = top;
   dataTop = top;
   ensureMemory(top);
   memory.fill(paramsPtr, 0, scalarsPtr + SCALAR_COUNT * 8 - paramsPtr);
+  memory.fill(zeroRowPtr, 0, packPtr - zeroRowPtr);
   return top;
 }
 
@@ -167,7 +171,7 @@ export function dataReserve(slot: i32, rows: i32): void {
  */
 export function scratchReserve(bytes: usize): usize {
   const start = align16(dataTop);
-  ensureMemory(start + bytes);
+  ensureMemory(start + bytes + 16); // room for the products' reads past a row
   return start;
 }
 

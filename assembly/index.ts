@@ -15,7 +15,8 @@ import { ACT_LINEAR } from './kernels/activations';
 
 export { setLayerCount, setLayer, dataReset, dataReserve, scratchReserve } from './arena';
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
-export { gemmNN, gemmTN } from './kernels/gemm';
+export { gemmNN, gemmNT, gemmTN } from './kernels/gemm';
+export { peakMulAdd } from './kernels/peak';
 export { setLoss, beginEpoch, trainBatch, computeGradients, evaluateSlot, predictRows } from './network';
 export { setOptimizer, resetOptimizer } from './optimizers/index';
 

@@ -63,10 +63,7 @@ function gradients(x: usize, y: usize, rows: i32): f64 {
   for (let l = last; l >= 0; l--) {
     const input = l == 0 ? x : ptrField(l - 1, L_A);
     denseBackward(l, input, d, l == 0 ? 0 : other, rows);
-    if (l > 0) {
-      denseActivationBackward(l - 1, other, rows);
-      const t = d; d = other; other = t;
-    }
+    const t = d; d = other; other = t;
   }
   return loss / <f64>rows;
 }

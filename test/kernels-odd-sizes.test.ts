@@ -1,6 +1,6 @@
 // The SIMD products against the pure-JS ones on sizes that hit every path of
-// the register blocking (4-row blocks and single rows, 8- and 4-column blocks,
-// and the 1–3 tail columns run on a padded panel): bit-identical, since both
+// the register blocking (6- and 4-row blocks and single rows, 8- and 4-column
+// blocks, and the 1–3 tail columns in partial lanes): bit-identical, since both
 // sum each cell in the same k order with f32 operations.
 import { describe, expect, it } from 'vitest';
 import { instantiate } from '../bindings/backend/wasm-module.js';
@@ -16,7 +16,7 @@ function random(length: number, seed: number): Float32Array {
 }
 
 /** Runs a wasm product on copies of the inputs placed in scratch memory; returns C. */
-function onWasm(kind: 'gemmNN' | 'gemmTN', c0: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
+function onWasm(kind: 'gemmNN' | 'gemmNT' | 'gemmTN', c0: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const bytes = (x: Float32Array) => (x.length * 4 + 15) & ~15;
   const pack = 32 * Math.max(m, k);
   const base = wasm.scratchReserve(bytes(c0) + bytes(a) + bytes(b) + pack);
@@ -45,10 +45,11 @@ describe.each(SIZES)('m = %i', (m) => {
       gemmTN(tn, 0, at, 0, b, 0, m, k, n);
       same(onWasm('gemmTN', random(m * n, seed + 4), at, b, m, k, n), tn);
 
-      // dY·Wᵀ: the wasm core transposes W once and runs NN; the js backend reads W in place (NT).
+      // dY·Wᵀ: wasm packs panels of Wᵀ from W's rows; the js backend reads W in place.
       const w = random(n * k, seed + 5); // W [n × k]
       const nt = c0.slice();
       gemmNT(nt, 0, a, 0, w, 0, m, k, n);
+      same(onWasm('gemmNT', c0, a, w, m, k, n), nt);
       const wt = new Float32Array(k * n);
       for (let r = 0; r < n; r++) for (let q = 0; q < k; q++) wt[q * n + r] = w[r * k + q];
       same(onWasm('gemmNN', c0, a, wt, m, k, n), nt);

@@ -1,30 +1,33 @@
 // One dense layer, forward and backward, side by side.
 //   forward:  Z = X·W + b,  A = act(Z)
-//   backward: dZ = dA ⊙ act'(Z)  (done by the caller for the layer above)
-//             dW = Xᵀ·dZ,  db = Σ_rows dZ,  dX = dZ·Wᵀ  (dX skipped for the first layer)
-import { field, ptrField, alphaOf, L_IN, L_OUT, L_ACT, L_W, L_B, L_GW, L_GB, L_Z, L_A, transposePtr, packPtr } from '../arena';
-import { gemmNN, gemmTN, transpose } from '../kernels/gemm';
-import { columnSums, copyFloats } from '../kernels/vector';
-import { activationForward, activationBackward } from '../kernels/activations';
+//   backward: dZ = dA ⊙ act'(Z)  (done by the caller for the output layer)
+//             dW = Xᵀ·dZ,  db = Σ_rows dZ,  dX = dZ·Wᵀ, then dZ of the layer below (skipped for the first layer)
+// The bias is the product's starting row and relu runs in the product's store
+// (both ways), so a relu layer's Z and A, and the dZ below it, are each
+// written once: the same f32 operations in the same order as separate passes.
+import { field, ptrField, alphaOf, L_IN, L_OUT, L_ACT, L_W, L_B, L_GW, L_GB, L_Z, L_A, packPtr, zeroRowPtr } from '../arena';
+import { gemmTN, productNN, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from '../kernels/gemm';
+import { columnSums } from '../kernels/vector';
+import { activationForward, activationBackward, ACT_RELU } from '../kernels/activations';
 
 export function denseForward(l: i32, x: usize, rows: i32): void {
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
-  const z = ptrField(l, L_Z);
-  const rowBytes = <usize>outDim << 2;
-  for (let r = 0; r < rows; r++) copyFloats(z + <usize>r * rowBytes, ptrField(l, L_B), outDim);
-  gemmNN(z, x, ptrField(l, L_W), rows, inDim, outDim, packPtr);
-  activationForward(field(l, L_ACT), alphaOf(l), z, ptrField(l, L_A), rows, outDim);
+  const z = ptrField(l, L_Z), a = ptrField(l, L_A);
+  const relu = field(l, L_ACT) == ACT_RELU;
+  productNN(z, ptrField(l, L_B), 0, x, ptrField(l, L_W), false, rows, inDim, outDim, packPtr, relu ? EPI_RELU : EPI_STORE, relu ? a : 0);
+  if (!relu) activationForward(field(l, L_ACT), alphaOf(l), z, a, rows, outDim);
 }
 
-/** dZ of this layer is in d; writes dW and db, and dX into dPrev (as dA of the layer below) unless dPrev is 0. */
+/** dZ of this layer is in d; writes dW and db, and dZ of layer l − 1 into dPrev unless dPrev is 0. */
 export function denseBackward(l: i32, x: usize, d: usize, dPrev: usize, rows: i32): void {
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
   gemmTN(ptrField(l, L_GW), x, d, inDim, rows, outDim, packPtr);
   columnSums(ptrField(l, L_GB), d, rows, outDim);
   if (dPrev == 0) return;
-  transpose(transposePtr, ptrField(l, L_W), inDim, outDim);
-  memory.fill(dPrev, 0, (<usize>rows * <usize>inDim) << 2);
-  gemmNN(dPrev, d, transposePtr, rows, outDim, inDim, packPtr);
+  const relu = field(l - 1, L_ACT) == ACT_RELU;
+  productNN(dPrev, zeroRowPtr, 0, d, ptrField(l, L_W), true, rows, outDim, inDim, packPtr,
+    relu ? EPI_RELU_MASK : EPI_STORE, relu ? ptrField(l - 1, L_Z) : 0);
+  if (!relu) denseActivationBackward(l - 1, dPrev, rows);
 }
 
 /** Turns dA of layer l (in d) into dZ, in place. */

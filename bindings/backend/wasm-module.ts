@@ -38,7 +38,9 @@ export interface WasmExports {
   // Kernel access for tests and benchmarks.
   scratchReserve(bytes: number): number;
   gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
+  gemmNT(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmTN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
+  peakMulAdd(iterations: number, s: number, t: number): number;
 }
 
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);

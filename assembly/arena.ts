@@ -18,6 +18,7 @@ export const SCALAR_COUNT = 8; // f64: [0] step t, [1] Nadam's mu product, rest 
 // Per-layer descriptor, i32 fields.
 export const L_IN = 0, L_OUT = 1, L_ACT = 2, L_ALPHA = 3, L_INIT = 4;
 export const L_W = 5, L_B = 6, L_GW = 7, L_GB = 8, L_Z = 9, L_A = 10;
+const L_LRSCALE = 11; // f32: the layer's LR multiplier (1 unless setLayerLrScale)
 const L_FIELDS = 12;
 const layers = memory.data(MAX_LAYERS * L_FIELDS * 4, 16);
 
@@ -72,6 +73,22 @@ export function setLayer(l: i32, inDim: i32, outDim: i32, act: i32, alpha: f32, 
   setField(l, L_ACT, act);
   store<f32>(layers + ((<usize>(l * L_FIELDS + L_ALPHA)) << 2), alpha);
   setField(l, L_INIT, init);
+  store<f32>(layers + ((<usize>(l * L_FIELDS + L_LRSCALE)) << 2), 1.0);
+}
+
+/** Layer l's parameters step with lr·scale (after setLayer, which resets it to 1). */
+export function setLayerLrScale(l: i32, scale: f32): void {
+  store<f32>(layers + ((<usize>(l * L_FIELDS + L_LRSCALE)) << 2), scale);
+}
+
+@inline export function lrScaleOf(l: i32): f32 {
+  return load<f32>(layers + ((<usize>(l * L_FIELDS + L_LRSCALE)) << 2));
+}
+
+/** Whether any layer has an LR multiplier other than 1. */
+export function lrScaled(): bool {
+  for (let l = 0; l < layerCount; l++) if (lrScaleOf(l) != 1.0) return true;
+  return false;
 }
 
 @inline function align16(x: usize): usize {

@@ -2,7 +2,7 @@
 // the boundary: TypeScript reads and writes params, grads, slots and data
 // through Float32Array views at the addresses these functions return.
 //
-// Setup, once per model:  setLayerCount, setLayer × L, setLoss, setOptimizer, layout,
+// Setup, once per model:  setLayerCount, setLayer (+ setLayerLrScale) × L, setLoss, setOptimizer, layout,
 //                         initParams, resetOptimizer
 // Once per data set:      dataReset, dataReserve (then TS writes rows at dataXPtr/dataYPtr)
 // Training:               beginEpoch once per epoch, trainBatch once per minibatch.
@@ -13,7 +13,7 @@ import * as net from './network';
 import * as opt from './optimizers/index';
 import { ACT_LINEAR } from './kernels/activations';
 
-export { setLayerCount, setLayer, dataReset, dataReserve, scratchReserve } from './arena';
+export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scratchReserve } from './arena';
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
 export { gemmNN, gemmNT, gemmTN } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';

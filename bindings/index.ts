@@ -7,6 +7,7 @@ export {
   ACTIVATIONS, INITIALIZERS, LOSSES, OPTIMIZERS, normalizeModel, normalizeOptimizer,
   type Activation, type Initializer, type LayerSpec, type LossName, type ModelSpec, type OptimizerName, type OptimizerSpec,
 } from './spec.js';
+export { KERAS_DEFAULTS, kerasDecaySchedule } from './keras-defaults.js';
 export type { Backend, BackendKind, WasmSource } from './backend/index.js';
 export { createRng, type Rng } from './random.js';
 export type { Dataset, Matrix } from './types.js';
@@ -16,7 +17,7 @@ export { findLr, suggest, type FindLrOptions, type FindLrResult } from './finder
 export type { PlateauSpec, Monitor, Mode } from './plateau.js';
 export type { EarlyStoppingSpec } from './early-stopping.js';
 export type { LrPolicySpec, DivergenceSpec, PolicyState } from './lr-policy.js';
-export { runExperiment, TUTORIAL_EXPERIMENT, type ExperimentSpec, type ExperimentResult } from './experiment.js';
+export { runExperiment, TUTORIAL_EXPERIMENT, SKLEARN_TUTORIAL_DATA, type ExperimentSpec, type ExperimentResult } from './experiment.js';
 export { validateSweep, expandSweep, sweepCells, type SweepSpec, type NormalizedSweep, type HalvingSpec } from './sweep/spec.js';
 export { logGrid, linearGrid, type AxisSpec } from './sweep/axes.js';
 export { runSweep, type SweepRunOptions, type SweepProgress } from './sweep/run.js';

@@ -5,6 +5,7 @@
  */
 import { LrlabError } from './errors.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
+import { KERAS_DEFAULTS } from './keras-defaults.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
 export const INITIALIZERS = ['zeros', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal'] as const;
@@ -21,6 +22,8 @@ export interface LayerSpec {
   activation?: Activation; // default linear
   alpha?: number; // leaky_relu slope (default 0.01, PyTorch's) or elu scale (default 1)
   init?: Initializer; // default glorot_uniform, as Keras
+  /** Multiplies the LR for this layer's weights and biases (PyTorch parameter groups, fastai's discriminative LRs); default 1. */
+  lrScale?: number;
 }
 
 export interface ModelSpec {
@@ -29,11 +32,18 @@ export interface ModelSpec {
   loss: LossName;
 }
 
+export const OPTIMIZER_DEFAULTS_PRESETS = ['pytorch', 'keras'] as const;
+export const MOMENTUM_CONVENTIONS = ['pytorch', 'keras'] as const;
+
 export interface OptimizerSpec {
   name: OptimizerName;
+  /** Whose defaults fill the absent options: 'pytorch' (torch.optim's, the default) or 'keras' (Keras 3's, see keras-defaults.ts). */
+  defaults?: (typeof OPTIMIZER_DEFAULTS_PRESETS)[number];
   lr?: number;
   momentum?: number; // sgd, rmsprop
   nesterov?: boolean; // sgd
+  /** sgd: 'pytorch' v ← μv + g, p ← p − lr·v; 'keras' v ← μv − lr·g, p ← p + v. Default: the preset's. */
+  momentumConvention?: (typeof MOMENTUM_CONVENTIONS)[number];
   rho?: number; // rmsprop, adadelta
   centered?: boolean; // rmsprop
   beta1?: number; // adam family
@@ -52,7 +62,7 @@ export interface NormalizedModel { inputs: number; layers: NormalizedLayer[]; lo
 export type NormalizedOptimizer = Required<OptimizerSpec>;
 
 const MODEL_KEYS = ['inputs', 'layers', 'loss'] as const;
-const LAYER_KEYS = ['units', 'activation', 'alpha', 'init'] as const;
+const LAYER_KEYS = ['units', 'activation', 'alpha', 'init', 'lrScale'] as const;
 const MAX_LAYERS = 64;
 
 export function normalizeModel(spec: unknown, field = 'model'): NormalizedModel {
@@ -86,12 +96,13 @@ function normalizeLayer(spec: unknown, field: string): NormalizedLayer {
   const activation = obj.activation === undefined ? 'linear' : checkChoice(`${field}.activation`, obj.activation, ACTIVATIONS);
   const alpha = numberOr(`${field}.alpha`, obj.alpha, activation === 'elu' ? 1 : 0.01, { min: 0 });
   const init = obj.init === undefined ? 'glorot_uniform' : checkChoice(`${field}.init`, obj.init, INITIALIZERS);
-  return { units, activation, alpha, init };
+  const lrScale = numberOr(`${field}.lrScale`, obj.lrScale, 1, { min: 0, max: 1e6 });
+  return { units, activation, alpha, init, lrScale };
 }
 
 /** Defaults follow torch.optim, lr included, except SGD's lr: 0.01 as Keras (PyTorch's is 1e-3). */
 const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly string[] }> = {
-  sgd: { lr: 0.01, keys: ['momentum', 'nesterov'] },
+  sgd: { lr: 0.01, keys: ['momentum', 'nesterov', 'momentumConvention'] },
   adagrad: { lr: 0.01, keys: ['epsilon', 'initialAccumulator'] },
   rmsprop: { lr: 0.01, keys: ['rho', 'momentum', 'epsilon', 'centered'] },
   adadelta: { lr: 1.0, keys: ['rho', 'epsilon'] },
@@ -100,32 +111,38 @@ const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly str
   adamax: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon'] },
   nadam: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon', 'momentumDecay'] },
 };
-const COMMON_OPTIMIZER_KEYS = ['name', 'lr', 'weightDecay', 'clipNorm', 'clipValue'];
+const COMMON_OPTIMIZER_KEYS = ['name', 'defaults', 'lr', 'weightDecay', 'clipNorm', 'clipValue'];
 
 export function normalizeOptimizer(spec: unknown, field = 'optimizer'): NormalizedOptimizer {
   const obj = checkObject(field, spec);
   const name = checkChoice(`${field}.name`, obj.name, OPTIMIZERS);
   const { lr, keys } = OPTIMIZER_DEFAULTS[name];
   checkKeys(field, obj, [...COMMON_OPTIMIZER_KEYS, ...keys]);
+  const defaults = obj.defaults === undefined ? 'pytorch' : checkChoice(`${field}.defaults`, obj.defaults, OPTIMIZER_DEFAULTS_PRESETS);
+  const preset: Record<string, unknown> = defaults === 'keras' ? KERAS_DEFAULTS[name] : {};
+  const given = (key: string) => (obj[key] === undefined ? preset[key] : obj[key]);
   const unit = { min: 0, below: 1 };
   const adadelta = name === 'adadelta';
-  if (obj.nesterov === true && !obj.momentum) {
+  if (given('nesterov') === true && !given('momentum')) {
     throw new LrlabError('INVALID_OPTION', `${field}.nesterov`, true, 'needs a momentum > 0 (Nesterov momentum without momentum is plain SGD)');
   }
+  const convention = given('momentumConvention');
   return {
     name,
-    lr: checkLearningRate(`${field}.lr`, obj.lr === undefined ? lr : obj.lr),
-    momentum: numberOr(`${field}.momentum`, obj.momentum, 0, unit),
-    nesterov: checkBoolean(`${field}.nesterov`, obj.nesterov, false),
-    rho: numberOr(`${field}.rho`, obj.rho, adadelta ? 0.9 : 0.99, unit),
-    centered: checkBoolean(`${field}.centered`, obj.centered, false),
-    beta1: numberOr(`${field}.beta1`, obj.beta1, 0.9, unit),
-    beta2: numberOr(`${field}.beta2`, obj.beta2, 0.999, unit),
-    epsilon: numberOr(`${field}.epsilon`, obj.epsilon, name === 'adagrad' ? 1e-10 : adadelta ? 1e-6 : 1e-8, { above: 0 }),
-    amsgrad: checkBoolean(`${field}.amsgrad`, obj.amsgrad, false),
-    initialAccumulator: numberOr(`${field}.initialAccumulator`, obj.initialAccumulator, 0, { min: 0 }),
-    momentumDecay: numberOr(`${field}.momentumDecay`, obj.momentumDecay, 0.004, { min: 0 }),
-    weightDecay: numberOr(`${field}.weightDecay`, obj.weightDecay, name === 'adamw' ? 0.01 : 0, { min: 0 }),
+    defaults,
+    lr: checkLearningRate(`${field}.lr`, given('lr') ?? lr),
+    momentum: numberOr(`${field}.momentum`, given('momentum'), 0, unit),
+    nesterov: checkBoolean(`${field}.nesterov`, given('nesterov'), false),
+    momentumConvention: convention === undefined ? 'pytorch' : checkChoice(`${field}.momentumConvention`, convention, MOMENTUM_CONVENTIONS),
+    rho: numberOr(`${field}.rho`, given('rho'), adadelta ? 0.9 : 0.99, unit),
+    centered: checkBoolean(`${field}.centered`, given('centered'), false),
+    beta1: numberOr(`${field}.beta1`, given('beta1'), 0.9, unit),
+    beta2: numberOr(`${field}.beta2`, given('beta2'), 0.999, unit),
+    epsilon: numberOr(`${field}.epsilon`, given('epsilon'), name === 'adagrad' ? 1e-10 : adadelta ? 1e-6 : 1e-8, { above: 0 }),
+    amsgrad: checkBoolean(`${field}.amsgrad`, given('amsgrad'), false),
+    initialAccumulator: numberOr(`${field}.initialAccumulator`, given('initialAccumulator'), 0, { min: 0 }),
+    momentumDecay: numberOr(`${field}.momentumDecay`, given('momentumDecay'), 0.004, { min: 0 }),
+    weightDecay: numberOr(`${field}.weightDecay`, given('weightDecay'), name === 'adamw' ? 0.01 : 0, { min: 0 }),
     clipNorm: numberOr(`${field}.clipNorm`, obj.clipNorm, 0, { min: 0 }),
     clipValue: numberOr(`${field}.clipValue`, obj.clipValue, 0, { min: 0 }),
   };

@@ -1,6 +1,9 @@
 // The optimizer of the model: its kind and hyperparameters, set once, and the
 // update of all parameters at once (params, grads and slots are contiguous).
-import { paramCount, paramsPtr, gradsPtr, slotsPtr, slotStride, scalarsPtr } from '../arena';
+// Layers with an lrScale ≠ 1 (PyTorch's parameter groups) are updated range by
+// range with lr·scale; every rule is elementwise, so that equals one pass with a
+// per-parameter lr.
+import { paramCount, paramsPtr, gradsPtr, slotsPtr, slotStride, scalarsPtr, layerCount, field, ptrField, L_W, L_IN, L_OUT, lrScaleOf, lrScaled } from '../arena';
 import { regularize } from './regularize';
 import { sgdStep } from './sgd';
 import { adagradStep } from './adagrad';
@@ -22,6 +25,7 @@ export const OPT_NADAM: i32 = 6;
 export const FLAG_NESTEROV: i32 = 1;
 export const FLAG_CENTERED: i32 = 2;
 export const FLAG_AMSGRAD: i32 = 4;
+export const FLAG_KERAS_MOMENTUM: i32 = 8;
 
 export let optimizerKind: i32 = OPT_SGD;
 let flags: i32 = 0;
@@ -54,20 +58,59 @@ export function resetOptimizer(): void {
   }
 }
 
-/** One optimizer step with learning rate lr on the gradients in grads. */
+/** One optimizer step with learning rate lr (times each layer's lrScale) on the gradients in grads. */
 export function applyUpdate(lr: f32): void {
-  const n = slotStride; // paramCount padded to a multiple of 4 with zeros: the rules run in f32x4 lanes
-  const p = paramsPtr, g = gradsPtr;
-  const stride = <usize>slotStride << 2;
-  const s0 = slotsPtr, s1 = slotsPtr + stride, s2 = slotsPtr + 2 * stride;
   const t = load<f64>(scalarsPtr) + 1.0;
   store<f64>(scalarsPtr, t);
-  regularize(p, g, paramCount, clipValue, clipNorm, l2);
-  if (optimizerKind == OPT_SGD) sgdStep(p, g, s0, n, lr, h0, (flags & FLAG_NESTEROV) != 0);
+  regularize(paramsPtr, gradsPtr, paramCount, clipValue, clipNorm, l2);
+  const product = load<f64>(scalarsPtr, 8);
+  let next = product;
+  // slotStride: paramCount padded to a multiple of 4 with zeros, as the rules run in f32x4 lanes.
+  if (!lrScaled()) next = rule(0, slotStride, lr, t, product);
+  else for (let l = 0; l < layerCount; l++) next = layerRule(l, lr * lrScaleOf(l), t, product);
+  store<f64>(scalarsPtr, next, 8);
+}
+
+/** The rule on params [from, from + n) (n a multiple of 4); returns Nadam's new μ product (the old one for the others). */
+function rule(from: i32, n: i32, lr: f32, t: f64, product: f64): f64 {
+  const off = <usize>from << 2;
+  const p = paramsPtr + off, g = gradsPtr + off;
+  const stride = <usize>slotStride << 2;
+  const s0 = slotsPtr + off, s1 = s0 + stride, s2 = s1 + stride;
+  if (optimizerKind == OPT_SGD) sgdStep(p, g, s0, n, lr, h0, (flags & FLAG_NESTEROV) != 0, (flags & FLAG_KERAS_MOMENTUM) != 0);
   else if (optimizerKind == OPT_ADAGRAD) adagradStep(p, g, s0, n, lr, h0);
   else if (optimizerKind == OPT_RMSPROP) rmspropStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, (flags & FLAG_CENTERED) != 0);
   else if (optimizerKind == OPT_ADADELTA) adadeltaStep(p, g, s0, s1, n, lr, h0, h1);
   else if (optimizerKind == OPT_ADAM) adamStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, t, (flags & FLAG_AMSGRAD) != 0, h3);
   else if (optimizerKind == OPT_ADAMAX) adamaxStep(p, g, s0, s1, n, lr, h0, h1, h2, t);
-  else store<f64>(scalarsPtr, nadamStep(p, g, s0, s1, n, lr, h0, h1, h2, h3, t, load<f64>(scalarsPtr, 8)), 8);
+  else return nadamStep(p, g, s0, s1, n, lr, h0, h1, h2, h3, t, product);
+  return product;
+}
+
+// The lanes of a layer's first and last 4-blocks that belong to its neighbours, kept across its update:
+// 2 blocks × (params + 3 slots) × 16 bytes.
+const edges = memory.data(2 * 4 * 16, 16);
+
+/** The rule on layer l's parameters only: its range widened to 4-blocks, the neighbours' lanes put back after. */
+function layerRule(l: i32, lr: f32, t: f64, product: f64): f64 {
+  const start = <i32>((ptrField(l, L_W) - paramsPtr) >> 2);
+  const end = start + (field(l, L_IN) + 1) * field(l, L_OUT);
+  const lo = start & ~3, hi = (end + 3) & ~3;
+  const arrays = 1 + slotsFor(optimizerKind);
+  for (let k = 0; k < arrays; k++) {
+    v128.store(edges + (<usize>k << 4), v128.load(edgeArray(k) + (<usize>lo << 2)));
+    v128.store(edges + 64 + (<usize>k << 4), v128.load(edgeArray(k) + (<usize>(hi - 4) << 2)));
+  }
+  const next = rule(lo, hi - lo, lr, t, product);
+  for (let k = 0; k < arrays; k++) {
+    const base = edgeArray(k);
+    for (let i = lo; i < start; i++) store<f32>(base + (<usize>i << 2), load<f32>(edges + (<usize>k << 4) + (<usize>(i - lo) << 2)));
+    for (let i = end; i < hi; i++) store<f32>(base + (<usize>i << 2), load<f32>(edges + 64 + (<usize>k << 4) + (<usize>(i - hi + 4) << 2)));
+  }
+  return next;
+}
+
+/** Array k of the update: 0 the params, 1… the slots. */
+@inline function edgeArray(k: i32): usize {
+  return k == 0 ? paramsPtr : slotsPtr + (<usize>(k - 1) * <usize>slotStride << 2);
 }

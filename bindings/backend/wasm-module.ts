@@ -11,6 +11,7 @@ export interface WasmExports {
   memory: WebAssembly.Memory;
   setLayerCount(count: number): void;
   setLayer(l: number, inDim: number, outDim: number, act: number, alpha: number, init: number): void;
+  setLayerLrScale(l: number, scale: number): void;
   setLoss(kind: number): void;
   setOptimizer(kind: number, flags: number, h0: number, h1: number, h2: number, h3: number,
     l2: number, clipValue: number, clipNorm: number): void;

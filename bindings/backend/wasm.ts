@@ -25,6 +25,7 @@ export class WasmBackend implements Backend {
     let inDim = model.inputs;
     model.layers.forEach((layer, l) => {
       wasm.setLayer(l, inDim, layer.units, ACTIVATION_CODE[layer.activation], layer.alpha, INIT_CODE[layer.init]);
+      if (layer.lrScale !== 1) wasm.setLayerLrScale(l, layer.lrScale);
       inDim = layer.units;
     });
     wasm.setLoss(LOSS_CODE[model.loss]);

@@ -10,7 +10,7 @@ import { createRng } from '../../random.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 import { activationBackward, activationForward } from './activations.js';
 import { lossAndGradient } from './losses.js';
-import { applyUpdate, type OptimizerState } from './optimizers.js';
+import { applyUpdate, type LrRange, type OptimizerState } from './optimizers.js';
 import { initFill } from './init.js';
 
 interface Layer {
@@ -35,6 +35,7 @@ export class JsBackend implements Backend {
   #batchCapacity = 0;
   #layers: Layer[] = [];
   readonly #state: OptimizerState;
+  readonly #lrRanges?: LrRange[]; // per layer, only when some layer has an lrScale ≠ 1
   readonly #slotsFlat: Float32Array;
   #batchX = new Float32Array(0);
   #batchY = new Float32Array(0);
@@ -58,6 +59,9 @@ export class JsBackend implements Backend {
       return entry;
     });
     this.paramCount = count;
+    if (model.layers.some((layer) => layer.lrScale !== 1)) {
+      this.#lrRanges = offsets.map((o, l) => ({ from: o.w, to: o.b + o.outDim, scale: Math.fround(model.layers[l].lrScale) }));
+    }
     this.slotCount = slotCountOf(optimizer.name);
     this.#slotsFlat = new Float32Array(this.slotCount * count);
     this.#state = {
@@ -145,7 +149,7 @@ export class JsBackend implements Backend {
     }
     const loss = this.#gradients(this.#batchX, 0, this.#batchY, 0, rows);
     this.#epochCorrect += this.#correct;
-    applyUpdate(this.optimizer, this.#state, lr);
+    applyUpdate(this.optimizer, this.#state, lr, this.#lrRanges);
     return loss;
   }
 

@@ -28,17 +28,43 @@ export function regularize(p: Float32Array, g: Float32Array, n: number, clipValu
   if (l2 !== 0) for (let i = 0; i < n; i++) g[i] = f(g[i] + f(l2 * p[i]));
 }
 
-export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: number): void {
-  const { p, g, slots, scalars } = s;
+/**
+ * One step with lr on params [0, n), or with lr·lrScale on each range of `ranges`
+ * (a layer's parameters, when any layer has an lrScale ≠ 1), as assembly/optimizers/index.ts.
+ */
+export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: number, ranges?: readonly LrRange[]): void {
+  const { p, g, scalars } = s;
   const n = p.length;
-  const lr = f(lrIn);
   const t = (scalars[0] += 1);
   regularize(p, g, n, f(o.clipValue), f(o.clipNorm), o.name === 'adamw' ? 0 : f(o.weightDecay));
+  const lr = f(lrIn);
+  const product = scalars[1];
+  let next = product;
+  if (!ranges) next = rule(o, s, lr, 0, n, t, product);
+  else for (const r of ranges) next = rule(o, s, f(lr * r.scale), r.from, r.to, t, product);
+  scalars[1] = next;
+}
+
+/** A layer's parameters [from, to) and its LR multiplier (f32, as the wasm core holds it). */
+export interface LrRange { from: number; to: number; scale: number }
+
+/** The update rule on params [from, to); returns Nadam's new μ product (the old one for the others). */
+function rule(o: NormalizedOptimizer, s: OptimizerState, lr: number, from: number, to: number, t: number, product: number): number {
+  const { p, g, slots } = s;
   const [s0, s1, s2] = slots;
   switch (o.name) {
     case 'sgd': {
       const mu = f(o.momentum);
-      for (let i = 0; i < n; i++) {
+      const keras = o.momentumConvention === 'keras';
+      for (let i = from; i < to; i++) {
+        if (mu !== 0 && keras) {
+          // Keras: v ← μv − lr·g; p ← p + v (Nesterov: p ← p + μv − lr·g).
+          const lrg = f(lr * g[i]);
+          const v = f(f(mu * s0[i]) - lrg);
+          s0[i] = v;
+          p[i] = f(p[i] + (o.nesterov ? f(f(mu * v) - lrg) : v));
+          continue;
+        }
         let step = g[i];
         if (mu !== 0) {
           const v = f(f(mu * s0[i]) + g[i]);
@@ -47,20 +73,20 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
         }
         p[i] = f(p[i] - f(lr * step));
       }
-      return;
+      return product;
     }
     case 'adagrad': {
       const eps = f(o.epsilon);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const si = f(s0[i] + f(g[i] * g[i]));
         s0[i] = si;
         p[i] = f(p[i] - f(lr * f(g[i] / f(f(Math.sqrt(si)) + eps))));
       }
-      return;
+      return product;
     }
     case 'rmsprop': {
       const rho = f(o.rho), mu = f(o.momentum), eps = f(o.epsilon), keep = f(1 - rho);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const gi = g[i];
         const si = f(f(rho * s0[i]) + f(keep * f(gi * gi)));
         s0[i] = si;
@@ -80,11 +106,11 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
           p[i] = f(p[i] - f(lr * f(gi / d)));
         }
       }
-      return;
+      return product;
     }
     case 'adadelta': {
       const rho = f(o.rho), eps = f(o.epsilon), keep = f(1 - rho);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const gi = g[i];
         const si = f(f(rho * s0[i]) + f(keep * f(gi * gi)));
         s0[i] = si;
@@ -92,7 +118,7 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
         s1[i] = f(f(rho * s1[i]) + f(keep * f(delta * delta)));
         p[i] = f(p[i] - f(lr * delta));
       }
-      return;
+      return product;
     }
     case 'adam':
     case 'adamw': {
@@ -102,7 +128,7 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
       const correction2 = f(Math.sqrt(1 - Math.pow(b2, t)));
       const decay = f(1 - lr * wd);
       const keep1 = f(1 - b1), keep2 = f(1 - b2);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const gi = g[i];
         let pi = p[i];
         if (wd !== 0) pi = f(pi * decay);
@@ -117,13 +143,13 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
         const denom = f(f(f(Math.sqrt(vi)) / correction2) + eps);
         p[i] = f(pi - f(stepSize * f(mi / denom)));
       }
-      return;
+      return product;
     }
     case 'adamax': {
       const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.epsilon);
       const stepSize = f(lr / (1 - Math.pow(b1, t)));
       const keep1 = f(1 - b1);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const gi = g[i];
         const mi = f(f(b1 * s0[i]) + f(keep1 * gi));
         const ui = Math.max(f(b2 * s1[i]), f(Math.abs(gi) + eps));
@@ -131,19 +157,18 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
         s1[i] = ui;
         p[i] = f(p[i] - f(stepSize * f(mi / ui)));
       }
-      return;
+      return product;
     }
     case 'nadam': {
       const b1 = f(o.beta1), b2 = f(o.beta2), eps = f(o.epsilon), psi = f(o.momentumDecay);
       const mu = b1 * (1 - 0.5 * Math.pow(0.96, t * psi));
       const muNext = b1 * (1 - 0.5 * Math.pow(0.96, (t + 1) * psi));
-      const product = scalars[1] * mu;
-      scalars[1] = product;
-      const gradCoef = f(lr * (1 - mu) / (1 - product));
-      const momentumCoef = f(lr * muNext / (1 - product * muNext));
+      const next = product * mu;
+      const gradCoef = f(lr * (1 - mu) / (1 - next));
+      const momentumCoef = f(lr * muNext / (1 - next * muNext));
       const correction2 = f(1 - Math.pow(b2, t));
       const keep1 = f(1 - b1), keep2 = f(1 - b2);
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < to; i++) {
         const gi = g[i];
         const mi = f(f(b1 * s0[i]) + f(keep1 * gi));
         const vi = f(f(b2 * s1[i]) + f(keep2 * f(gi * gi)));
@@ -152,6 +177,7 @@ export function applyUpdate(o: NormalizedOptimizer, s: OptimizerState, lrIn: num
         const d = f(f(Math.sqrt(f(vi / correction2))) + eps);
         p[i] = f(f(p[i] - f(gradCoef * f(gi / d))) - f(momentumCoef * f(mi / d)));
       }
+      return next;
     }
   }
 }

@@ -12,7 +12,9 @@
  *  - 'keras' (keras.callbacks.ReduceLROnPlateau):
  *      in cooldown first: cooldown −= 1, wait = 0; improved = a < best − minDelta (absolute
  *      only) → best = a, wait = 0; else if not in cooldown: wait += 1, and if wait >= patience
- *      and lr > minLr: new = max(lr·factor, minLr), cooldown restarts, wait = 0.
+ *      and lr > minLr: new = max(lr·factor, minLr), cooldown restarts, wait = 0. The LR is
+ *      float32 as in Keras (read as f32, new = f32(max(f32(lr)·factor, minLr))), and an
+ *      assignment that leaves it unchanged is not an LR change.
  *
  * The extension no peer has, `increase`: after a reduction, if the metric has
  * still not improved for `increase.patience` further epochs, the LR is raised
@@ -161,10 +163,15 @@ function kerasStep(p: NormalizedPlateau, s: PlateauState, metric: number, improv
     s.bad = 0;
   } else if (s.cooldown === 0) {
     s.bad++;
-    if (s.bad >= p.patience && lr > Math.fround(p.minLr)) {
+    // Keras holds the LR in a float32 variable: it reads it back as float32, multiplies in float64
+    // and stores float32 again, so the LR reaches 0 (and stays) instead of dividing on for ever.
+    const old = Math.fround(lr);
+    if (s.bad >= p.patience && old > Math.fround(p.minLr)) {
       s.cooldown = p.cooldown;
       s.bad = 0;
-      return { lr: Math.max(lr * p.factor, p.minLr), reason: `plateau: no improvement for ${p.patience} epochs` };
+      const next = Math.fround(Math.max(old * p.factor, p.minLr));
+      // Keras assigns it anyway; an assignment that changes nothing is no LR change here.
+      if (next !== old) return { lr: next, reason: `plateau: no improvement for ${p.patience} epochs` };
     }
   }
   return null;

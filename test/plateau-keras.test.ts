@@ -73,16 +73,20 @@ describe("plateau, semantics 'keras'", () => {
   });
 
   it('minLr is a floor; at minLr (lr > float32(minLr) fails) nothing happens', () => {
-    // patience 1: e1 → 0.5; e2 → max(0.25, 0.3) = 0.3; e3: 0.3 > fround(0.3) = 0.30000001… is false → no change
+    // patience 1: e1 → 0.5; e2 → max(0.25, 0.3) = 0.3, stored as float32(0.3) = 0.30000001192092896;
+    // e3: float32 0.30000001… > float32(minLr), the same number, is false → no change
+    const f32 = Math.fround(0.3);
     const t = drive(keras({ factor: 0.5, patience: 1, minLr: 0.3 }), repeat(1, 5));
-    expect(t.lr).toEqual([1, 0.5, 0.3, 0.3, 0.3]);
-    expect(t.changes.map((c) => c?.lr ?? null)).toEqual([null, 0.5, 0.3, null, null]);
+    expect(t.lr).toEqual([1, 0.5, f32, f32, f32]);
+    expect(t.changes.map((c) => c?.lr ?? null)).toEqual([null, 0.5, f32, null, null]);
     // Unlike PyTorch, wait is not reset when no reduction happens: it keeps counting.
     expect(t.bad).toEqual([0, 0, 0, 1, 2]);
   });
 
   it('no eps in Keras: a tiny LR is still reduced', () => {
-    expect(drive(keras({ factor: 0.5, patience: 1 }), repeat(1, 3), 1.5e-8).lr).toEqual([1.5e-8, 7.5e-9, 3.75e-9]);
+    // In float32: 1.5e-8 is held as 1.4999999420033573e-8, halved exactly at each reduction.
+    const lr = Math.fround(1.5e-8);
+    expect(drive(keras({ factor: 0.5, patience: 1 }), repeat(1, 3), 1.5e-8).lr).toEqual([1.5e-8, lr / 2, lr / 4]);
   });
 
   it("mode 'max' (accuracy)", () => {
@@ -135,7 +139,8 @@ describe("plateau, semantics 'keras'", () => {
     // at e13 wait 10 >= 10 → 0.01 → 0.001. e14 0.4 improves (best 0.4); e15–e24 0.41 → wait 1…10:
     // at e24 → 0.0001; e25–e29 wait 1…5.
     const script = [1.0, 0.8, 0.6, 0.5, 0.49995, ...repeat(0.5, 9), 0.4, ...repeat(0.41, 15)];
-    const KERAS_TABLE = [...repeat(0.01, 13), ...repeat(0.001, 11), ...repeat(0.0001, 6)];
+    // The LR is float32 as in Keras: 0.01 → float32(float32(0.01)·0.1) = 0.0009999999310821295 → 9.99999901978299e-5.
+    const KERAS_TABLE = [...repeat(0.01, 13), ...repeat(0.0009999999310821295, 11), ...repeat(9.99999901978299e-5, 6)];
     // PyTorch with the same numbers (abs 1e-4, patience 10) needs 11 bad epochs: e4–e13 are only 10, e14 improves,
     // so the first reduction is at e25 (e15–e25 = 11 bad epochs).
     const PYTORCH_TABLE = [...repeat(0.01, 25), ...repeat(0.001, 5)];
@@ -144,7 +149,7 @@ describe("plateau, semantics 'keras'", () => {
     it('gives the literal table, and the same table every time', () => {
       expect(script).toHaveLength(30);
       expect(KERAS_TABLE).toHaveLength(30);
-      expect(KERAS_TABLE.slice(12, 15)).toEqual([0.01, 0.001, 0.001]);
+      expect(KERAS_TABLE.slice(12, 15)).toEqual([0.01, 0.0009999999310821295, 0.0009999999310821295]);
       const first = drive(defaults, script, 0.01);
       expect(first.lr).toEqual(KERAS_TABLE);
       expect(first.changes.flatMap((c, i) => (c ? [i] : []))).toEqual([13, 24]);

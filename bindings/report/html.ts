@@ -89,7 +89,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; border-top: 1px
 @media print { main { max-width: none; padding: 0; } figure, .card, table { break-inside: avoid; } thead th { position: static; } }
 `;
 
-function documentHtml(title: string, body: string): string {
+// documentHtml, headerHtml, figure, badge and specDetails are shared with the tutorial's report (tutorial.ts).
+export function documentHtml(title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -109,7 +110,7 @@ ${body}
 `;
 }
 
-function headerHtml(title: string, subtitle: string | undefined, meta: string): string {
+export function headerHtml(title: string, subtitle: string | undefined, meta: string): string {
   return `<header>
 <h1>${e(title)}</h1>
 ${subtitle ? `<p class="subtitle">${e(subtitle)}</p>` : ''}
@@ -118,7 +119,7 @@ ${meta ? `<p class="meta">${meta}</p>` : ''}
 }
 
 /** A chart in its figure; the caption is HTML that the caller has escaped. */
-async function figure(id: string, spec: VegaLiteSpec | null, captionHtml: string): Promise<string> {
+export async function figure(id: string, spec: VegaLiteSpec | null, captionHtml: string): Promise<string> {
   if (!spec) return '';
   const svg = await renderChart(spec);
   return `<figure data-chart="${e(id)}">
@@ -127,11 +128,11 @@ async function figure(id: string, spec: VegaLiteSpec | null, captionHtml: string
 </figure>`;
 }
 
-function badge(kind: string, text?: string): string {
+export function badge(kind: string, text?: string): string {
   return `<span class="badge ${e(kind.replace(/[^a-z_]/gi, ''))}">${e(text ?? LABEL_TEXT[kind] ?? kind)}</span>`;
 }
 
-function specDetails(summary: string, spec: unknown): string {
+export function specDetails(summary: string, spec: unknown): string {
   if (spec === undefined) return '';
   return `<details><summary>${e(summary)}</summary><pre>${e(displayJson(spec))}</pre></details>`;
 }

@@ -1,0 +1,97 @@
+/**
+ * lrlab tutorial: the six experiments of the classic learning-rate tutorial
+ * on its exact data, all trials at once on the worker pool, one report
+ * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line).
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderTutorialReport } from '../report/tutorial.js';
+import { InlineExecutor, type Executor } from '../sweep/executor.js';
+import { resultToJson } from '../sweep/json.js';
+import { PoolExecutor } from '../sweep/pool.js';
+import { runTutorial, tutorialTrials, TUTORIAL_BASE } from '../tutorial/experiments.js';
+import { flagInteger } from './flags.js';
+
+export const TUTORIAL_HELP = `Usage: lrlab tutorial [options]
+
+Runs the six experiments of the learning-rate tutorial on its exact data
+(scikit-learn's make_blobs(1000, centers=3, n_features=2, cluster_std=2,
+random_state=2); first 500 rows train, last 500 test; Dense(50, relu) →
+Dense(3, softmax); batch 32; 200 epochs; Keras's optimizer defaults, no
+divergence guard): 1. the LR grid 1 … 1e-7, 2. momentum 0 … 0.99, 3. the
+inverse-time decay formula, 4. SGD with Keras's decay, 5. reduce-on-plateau
+(Keras semantics) at patience 2, 5, 10, 15, 6. SGD, RMSprop, Adagrad and Adam.
+All runs go to the worker pool at once; the report is DIR/report.html, each
+run's result a line of DIR/results.jsonl.
+
+Options:
+  --out DIR          where to write the report (default runs/tutorial)
+  --repeats N        runs per value, seeds 1, 2, … (default 1)
+  --epochs N         epochs per run (default 200, the tutorial's)
+  --workers N        worker threads (default: one per core)
+  --inline           run in this thread instead of a pool
+  -h, --help         show this help
+`;
+
+export async function tutorialCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      out: { type: 'string' }, repeats: { type: 'string' }, epochs: { type: 'string' }, workers: { type: 'string' },
+      inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(TUTORIAL_HELP);
+    return 0;
+  }
+  const repeats = values.repeats === undefined ? 1 : flagInteger('--repeats', values.repeats);
+  const epochs = values.epochs === undefined ? TUTORIAL_BASE.epochs : flagInteger('--epochs', values.epochs);
+  const workers = values.workers === undefined ? undefined : flagInteger('--workers', values.workers);
+  tutorialTrials({ epochs, repeats }); // every spec checked before a worker starts
+  const out = resolve(values.out ?? 'runs/tutorial');
+  const executor: Executor = values.inline ? new InlineExecutor() : new PoolExecutor(workers === undefined ? {} : { concurrency: workers });
+  const where = values.inline ? 'this thread' : `a pool of ${executor.concurrency} worker thread${executor.concurrency > 1 ? 's' : ''}`;
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const started = performance.now();
+  let sections;
+  try {
+    sections = await runTutorial({
+      executor, epochs, repeats, signal: controller.signal,
+      onResult: (done, total) => { if (done === total || done % 8 === 0) process.stdout.write(`${done}/${total} runs\n`); },
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+    await executor.close();
+  }
+  const timeMs = performance.now() - started;
+  if (controller.signal.aborted) {
+    process.stderr.write('lrlab: interrupted; no report written\n');
+    return 130;
+  }
+  process.stdout.write(`${sections.reduce((n, s) => n + s.results.length, 0)} runs of ${epochs} epochs in ${(timeMs / 1000).toFixed(1)} s on ${where}\n`);
+  for (const s of sections) {
+    if (s.axis === null) continue;
+    const accs = s.results.map((r) => r.history?.valAccuracy?.at(-1) ?? NaN);
+    const best = accs.indexOf(Math.max(...accs.filter(Number.isFinite)));
+    if (best >= 0) process.stdout.write(`${s.title}: best test accuracy ${(accs[best] * 100).toFixed(1)}% at ${s.axis} = ${JSON.stringify(s.results[best].params[s.axis])}\n`);
+  }
+  await mkdir(out, { recursive: true });
+  const html = await renderTutorialReport({ sections, epochs, repeats, timeMs, where, base: { ...TUTORIAL_BASE, epochs } });
+  const lines = sections.flatMap((s) => s.results.map((r) => JSON.stringify({ section: s.id, result: JSON.parse(resultToJson(r)) }) + '\n'));
+  await writeAtomically(join(out, 'results.jsonl'), lines.join(''));
+  await writeAtomically(join(out, 'report.html'), html);
+  process.stdout.write(`report: ${join(out, 'report.html')}\n`);
+  return 0;
+}
+
+/** Writes a temporary file beside `path`, then renames it over `path`: a reader never sees half a file. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, 'utf8');
+  await rename(tmp, path);
+}

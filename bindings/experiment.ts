@@ -20,8 +20,8 @@ import { validateDivergence, type LrPolicySpec } from './lr-policy.js';
 
 export interface ExperimentSpec extends LrPolicySpec {
   data: DataSpec;
-  /** Holds out a test set: a fraction of the rows, taken from the end unless shuffle is true. */
-  split?: { testFraction: number; shuffle?: boolean; seed?: number };
+  /** Holds out a test set: a fraction of the rows (or testRows rows), taken from the end unless shuffle is true. */
+  split?: { testFraction?: number; testRows?: number; shuffle?: boolean; seed?: number };
   /** Standardize features with the training rows' mean and std. Default false. */
   standardize?: boolean;
   model: ModelSpec;
@@ -131,12 +131,17 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   return result;
 }
 
-function checkSplit(value: unknown, field: string): { testFraction: number; shuffle: boolean; seed: number } {
+function checkSplit(value: unknown, field: string): { testFraction?: number; testRows?: number; shuffle: boolean; seed: number } {
   const o = checkObject(field, value);
-  checkKeys(field, o, ['testFraction', 'shuffle', 'seed']);
-  if (o.testFraction === undefined) throw new LrlabError('INVALID_OPTION', `${field}.testFraction`, undefined, 'is required, a number in (0, 1)');
+  checkKeys(field, o, ['testFraction', 'testRows', 'shuffle', 'seed']);
+  if ((o.testFraction === undefined) === (o.testRows === undefined)) {
+    throw new LrlabError('INVALID_OPTION', `${field}.testFraction`, o.testFraction,
+      'is required, a number in (0, 1), unless testRows (an integer >= 1) is given instead; not both');
+  }
   return {
-    testFraction: checkNumber(`${field}.testFraction`, o.testFraction, { above: 0, below: 1 }),
+    ...(o.testFraction === undefined
+      ? { testRows: checkNumber(`${field}.testRows`, o.testRows, { min: 1, integer: true }) }
+      : { testFraction: checkNumber(`${field}.testFraction`, o.testFraction, { above: 0, below: 1 }) }),
     shuffle: checkBoolean(`${field}.shuffle`, o.shuffle, true),
     seed: o.seed === undefined ? 0 : checkNumber(`${field}.seed`, o.seed, { min: 0, integer: true }),
   };

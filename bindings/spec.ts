@@ -113,6 +113,11 @@ const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly str
 };
 const COMMON_OPTIMIZER_KEYS = ['name', 'defaults', 'lr', 'weightDecay', 'clipNorm', 'clipValue'];
 
+/** The keys an optimizer's spec accepts: those every optimizer has (name, lr, weightDecay, clipping) and its own. */
+export function optimizerKeys(name: OptimizerName): { common: readonly string[]; own: readonly string[] } {
+  return { common: COMMON_OPTIMIZER_KEYS, own: OPTIMIZER_DEFAULTS[name].keys };
+}
+
 export function normalizeOptimizer(spec: unknown, field = 'optimizer'): NormalizedOptimizer {
   const obj = checkObject(field, spec);
   const name = checkChoice(`${field}.name`, obj.name, OPTIMIZERS);

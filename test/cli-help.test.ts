@@ -4,11 +4,12 @@
 import { describe, it } from 'vitest';
 import { lrlab } from './helpers/cli.js';
 
-const EXPERIMENT = ['--spec', '--data', '--hidden', '--optimizer', '--lr', '--momentum', '--epochs', '--batch-size', '--seed', '--backend'];
+const EXPERIMENT = ['--spec', '--data', '--hidden', '--optimizer', '--lr', '--momentum', '--epochs', '--batch-size', '--seed', '--backend', '--test-split', '--standardize'];
+const FIT = ['--schedule', '--plateau', '--early-stopping', '--divergence', '--validation-split'];
 
 const COMMANDS: Record<string, string[]> = {
-  sweep: ['--sweep', '--lr', '--momentum', '--optimizers', '--repeats', '--halving', '--out', '--workers', '--inline', '--queue', ...EXPERIMENT, '-h', '--help'],
-  train: ['--out', '--every', ...EXPERIMENT, '-h', '--help'],
+  sweep: ['--sweep', '--lr', '--momentum', '--optimizers', '--repeats', '--halving', '--out', '--workers', '--inline', '--queue', ...EXPERIMENT, ...FIT, '-h', '--help'],
+  train: ['--out', '--every', ...EXPERIMENT, ...FIT, '-h', '--help'],
   'find-lr': ['--start', '--end', '--steps', '--out', ...EXPERIMENT, '-h', '--help'],
   report: ['DIR', '-h', '--help'],
   worker: ['--queue', '--concurrency', '--name', '--lock-duration', '--stalled-interval', '-h', '--help'],

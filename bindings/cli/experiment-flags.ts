@@ -2,14 +2,19 @@
  * The flags every training command shares, turned into an ExperimentSpec:
  * start from --spec FILE or the tutorial experiment, then --data (a built-in
  * data set or a CSV file, with the model's input and output sized to it),
- * --hidden, --optimizer, --lr, --momentum, --epochs, --batch-size, --seed, --backend.
+ * --hidden, --optimizer, --lr, --momentum, --epochs, --batch-size, --seed,
+ * --backend, the split (--test-split, --standardize) and, for the commands
+ * that fit (FIT_FLAGS: train, sweep), the LR policy and validation.
  */
 import { readFile } from 'node:fs/promises';
 import { LrlabError } from '../errors.js';
 import { SKLEARN_TUTORIAL_DATA, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
 import { loadData, validateDataSpec, DATA_NAMES, type DataSpec } from '../data/index.js';
-import type { LayerSpec } from '../spec.js';
+import { OPTIMIZERS, optimizerKeys, type LayerSpec } from '../spec.js';
 import { flagInteger, flagNumber } from './flags.js';
+import {
+  flagDivergence, flagEarlyStopping, flagPlateau, flagSchedule, flagSwitch, flagTestSplit, flagValidationSplit,
+} from './flag-values.js';
 
 export const EXPERIMENT_FLAGS = {
   spec: { type: 'string' },
@@ -22,39 +27,98 @@ export const EXPERIMENT_FLAGS = {
   'batch-size': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  'test-split': { type: 'string' },
+  standardize: { type: 'string' },
+} as const;
+
+/** What a fit does besides the optimizer steps: the commands that train (train, sweep) take these too. */
+export const FIT_FLAGS = {
+  schedule: { type: 'string' },
+  plateau: { type: 'string' },
+  'early-stopping': { type: 'string' },
+  divergence: { type: 'string' },
+  'validation-split': { type: 'string' },
 } as const;
 
 export const EXPERIMENT_HELP = `  --spec FILE        start from an experiment spec (JSON); the flags below override it
   --data NAME|FILE   blobs (the tutorial's), sklearn-blobs (the tutorial's exact points, from
                      scikit-learn's make_blobs, random_state 2), moons, circles, spiral, mnist,
-                     or a CSV file (header row, label in the last column); the model is sized to it
+                     or a CSV file (header row, label in the last column); the model is sized to it.
+                     blobs and sklearn-blobs keep the tutorial's split: first 500 rows train,
+                     last 500 test, no scaling. Any other data set is shuffled (seed 0), 30 %
+                     of its rows are held out as the test set and its features are standardized
+                     (mnist: not standardized); --test-split and --standardize change that
   --hidden N[,N…]    hidden layer widths, relu (default 50)
-  --optimizer NAME   sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam
+  --optimizer NAME   sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, with its
+                     own defaults (lr included) unless --lr, --momentum set them
   --lr N             learning rate
   --momentum N       momentum (sgd, rmsprop), in [0, 1)
   --epochs N         epochs to train
   --batch-size N     rows per minibatch
   --seed N           seed of the initial weights and the shuffles
-  --backend NAME     wasm (default) or js`;
+  --backend NAME     wasm (default) or js
+  --test-split SPEC  the test set (also the validation data, unless --validation-split):
+                     "0.3" or "30%" (a fraction of the rows, shuffled), "200" (rows,
+                     shuffled), "last=500" or "last=50%" (the last rows, in file order), "none"
+  --standardize on|off  scale each feature to mean 0, std 1 (statistics of the training rows)`;
 
-export type ExperimentFlagValues = { [K in keyof typeof EXPERIMENT_FLAGS]?: string };
+export const FIT_HELP = `  --schedule SPEC    LR schedule: "NAME key=value …" or JSON, e.g. "step every=50 factor=0.5",
+                     "cosine decaySteps=3000", "multistep milestones=50,100",
+                     "inverse_time rate=0.01", '{"name":"warmup","steps":100,"schedule":{…}}'
+  --plateau SPEC     reduce the LR when the validation loss stops improving: "on" (patience
+                     10, factor 0.1) or key=value pairs, e.g. "patience=5,factor=0.5",
+                     "patience=2,semantics=keras,threshold=1e-7"; "off"
+  --early-stopping SPEC  stop when the validation loss stops improving: "on" (patience 0)
+                     or e.g. "patience=10,restoreBestWeights=true"; "off"
+  --divergence F|off stop a run when a batch loss exceeds F × the first (default 10);
+                     off: only a NaN or infinite loss stops it
+  --validation-split F  hold out the last fraction F of the training rows for validation
+                     (as Keras), instead of validating on the test set`;
+
+export type ExperimentFlagValues = { [K in keyof typeof EXPERIMENT_FLAGS | keyof typeof FIT_FLAGS]?: string };
 
 export async function experimentFromFlags(values: ExperimentFlagValues, options: { lrAxis?: boolean } = {}): Promise<ExperimentSpec> {
   const spec: ExperimentSpec = values.spec ? await readJson<ExperimentSpec>('--spec', values.spec) : structuredClone(TUTORIAL_EXPERIMENT);
   if (values.data !== undefined || values.hidden !== undefined) await sizeToData(spec, values);
-  const optimizer = { ...spec.optimizer } as Record<string, unknown>;
+  let optimizer = { ...spec.optimizer } as Record<string, unknown>;
   if (values.optimizer !== undefined) {
-    for (const key of Object.keys(optimizer)) if (key !== 'lr') delete optimizer[key];
-    optimizer.name = values.optimizer;
+    // Another optimizer starts from its own defaults: the spec's lr and options belong to the one it had.
+    if (!(OPTIMIZERS as readonly string[]).includes(values.optimizer)) {
+      throw new LrlabError('UNKNOWN_OPTION', '--optimizer', values.optimizer, `must be one of ${OPTIMIZERS.join(', ')}`);
+    }
+    if (values.optimizer !== optimizer.name) optimizer = { name: values.optimizer };
   }
   if (values.lr !== undefined && !options.lrAxis) optimizer.lr = flagNumber('--lr', values.lr);
-  if (values.momentum !== undefined && !options.lrAxis) optimizer.momentum = flagNumber('--momentum', values.momentum);
+  if (values.momentum !== undefined && !options.lrAxis) {
+    const name = optimizer.name as (typeof OPTIMIZERS)[number];
+    if (!optimizerKeys(name).own.includes('momentum')) {
+      throw new LrlabError('INVALID_OPTION', '--momentum', values.momentum,
+        `applies only to ${OPTIMIZERS.filter((n) => optimizerKeys(n).own.includes('momentum')).join(', ')} (the optimizer is ${name})`);
+    }
+    optimizer.momentum = flagNumber('--momentum', values.momentum);
+  }
   spec.optimizer = optimizer as unknown as ExperimentSpec['optimizer'];
   if (values.epochs !== undefined) spec.epochs = flagInteger('--epochs', values.epochs);
   if (values['batch-size'] !== undefined) spec.batchSize = flagInteger('--batch-size', values['batch-size']);
   if (values.seed !== undefined) spec.seed = flagInteger('--seed', values.seed, 0);
   if (values.backend !== undefined) spec.backend = values.backend as ExperimentSpec['backend'];
+  applyFitFlags(spec, values);
   return spec;
+}
+
+/** The split, scaling, LR policy and validation flags: each sets its field, "off"/"none" removes it. */
+function applyFitFlags(spec: ExperimentSpec, values: ExperimentFlagValues): void {
+  const set = <K extends keyof ExperimentSpec>(key: K, value: ExperimentSpec[K] | null) => {
+    if (value === null) delete spec[key];
+    else spec[key] = value;
+  };
+  if (values['test-split'] !== undefined) set('split', flagTestSplit('--test-split', values['test-split']));
+  if (values.standardize !== undefined) spec.standardize = flagSwitch('--standardize', values.standardize);
+  if (values.schedule !== undefined) spec.schedule = flagSchedule('--schedule', values.schedule);
+  if (values.plateau !== undefined) set('plateau', flagPlateau('--plateau', values.plateau));
+  if (values['early-stopping'] !== undefined) set('earlyStopping', flagEarlyStopping('--early-stopping', values['early-stopping']));
+  if (values.divergence !== undefined) spec.divergence = flagDivergence('--divergence', values.divergence);
+  if (values['validation-split'] !== undefined) spec.validationSplit = flagValidationSplit('--validation-split', values['validation-split']);
 }
 
 async function sizeToData(spec: ExperimentSpec, values: ExperimentFlagValues): Promise<void> {

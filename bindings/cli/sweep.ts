@@ -19,7 +19,7 @@ import type { Trial } from '../sweep/types.js';
 import { validateExperiment } from '../experiment.js';
 import { ResultStore } from '../sweep/store.js';
 import { writeSweepReport } from '../report/write.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags, readJson } from './experiment-flags.js';
+import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags, readJson } from './experiment-flags.js';
 import { flagAxis, flagInteger } from './flags.js';
 import { createProgress } from './progress.js';
 import { describeBest } from './summary.js';
@@ -36,7 +36,9 @@ Options:
                      the flags below then only add to its base and axes
   --lr AXIS          learning rates: "1e0:1e-7:8" (log-spaced from:to:count) or "0.1,0.01"
   --momentum AXIS    momenta, e.g. "0,0.5,0.9,0.99" (sgd and rmsprop)
-  --optimizers LIST  optimizers to compare, e.g. "sgd,adam"
+  --optimizers LIST  optimizers to compare, e.g. "sgd,adam", each with its own defaults
+                     (lr included, unless --lr sweeps it); --momentum applies only to
+                     the optimizers that have a momentum (sgd, rmsprop)
   --repeats N        seeds per configuration (mean and spread are reported)
   --halving          successive halving: 3 rungs, keep the best third at each
   --out DIR          results and report directory (default runs/sweep); rerunning with
@@ -47,6 +49,7 @@ Options:
                      of machines, through a BullMQ queue on Redis (redis://HOST:PORT);
                      Ctrl-C leaves the queued trials running, a rerun collects them
 ${EXPERIMENT_HELP}
+${FIT_HELP}
   -h, --help         show this help
 `;
 
@@ -54,7 +57,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
-      ...EXPERIMENT_FLAGS, sweep: { type: 'string' }, momentum: { type: 'string' }, optimizers: { type: 'string' },
+      ...EXPERIMENT_FLAGS, ...FIT_FLAGS, sweep: { type: 'string' }, momentum: { type: 'string' }, optimizers: { type: 'string' },
       repeats: { type: 'string' }, halving: { type: 'boolean' }, out: { type: 'string' }, workers: { type: 'string' },
       inline: { type: 'boolean' }, queue: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
@@ -130,7 +133,7 @@ export async function sweepSpecFromFlags(values: SweepFlagValues): Promise<Sweep
   const spec: SweepSpec = values.sweep
     ? await readJson<SweepSpec>('--sweep', values.sweep)
     : { name: 'lr × momentum', base: await experimentFromFlags({}), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 8 } }, 'optimizer.momentum': [0, 0.5, 0.9, 0.99] } };
-  const changesBase = Object.keys(EXPERIMENT_FLAGS).some((k) => values[k as keyof SweepFlagValues] !== undefined);
+  const changesBase = [...Object.keys(EXPERIMENT_FLAGS), ...Object.keys(FIT_FLAGS)].some((k) => values[k as keyof SweepFlagValues] !== undefined);
   if (changesBase) spec.base = await experimentFromFlags({ ...values, spec: undefined }, { lrAxis: true }).then((flags) => mergeBase(spec.base, flags, values));
   if (values.lr !== undefined) spec.axes = { ...spec.axes, 'optimizer.lr': flagAxis('--lr', values.lr) };
   if (values.momentum !== undefined) spec.axes = { ...spec.axes, 'optimizer.momentum': flagAxis('--momentum', values.momentum) };
@@ -154,6 +157,15 @@ function mergeBase(base: SweepSpec['base'], fromFlags: SweepSpec['base'], values
   if (values['batch-size'] !== undefined) merged.batchSize = fromFlags.batchSize;
   if (values.seed !== undefined) merged.seed = fromFlags.seed;
   if (values.backend !== undefined) merged.backend = fromFlags.backend;
+  const fields = {
+    'test-split': 'split', standardize: 'standardize', schedule: 'schedule', plateau: 'plateau',
+    'early-stopping': 'earlyStopping', divergence: 'divergence', 'validation-split': 'validationSplit',
+  } as const;
+  for (const [flag, key] of Object.entries(fields)) {
+    if (values[flag as keyof typeof fields] === undefined) continue;
+    if (fromFlags[key] === undefined) delete merged[key];
+    else (merged as unknown as Record<string, unknown>)[key] = fromFlags[key];
+  }
   return merged;
 }
 

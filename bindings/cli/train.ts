@@ -11,7 +11,7 @@ import { runExperiment } from '../experiment.js';
 import type { EpochLogs } from '../history.js';
 import { renderRunReport } from '../report/index.js';
 import { resultToJson } from '../sweep/json.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
+import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags } from './experiment-flags.js';
 import { flagInteger } from './flags.js';
 
 export const TRAIN_HELP = `Usage: lrlab train [options]
@@ -25,13 +25,14 @@ Options:
   --out DIR          where to write the report, model and history (default runs/train)
   --every N          print every Nth epoch (default: about 20 lines)
 ${EXPERIMENT_HELP}
+${FIT_HELP}
   -h, --help         show this help
 `;
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...EXPERIMENT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {

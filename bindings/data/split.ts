@@ -13,6 +13,8 @@ import { optionsObject, permutation, seedOr } from './common.js';
 export interface SplitOptions {
   /** Fraction of rows in the test set, in (0, 1) (default 0.2). The test set gets ceil(n × testFraction) rows, as scikit-learn. */
   testFraction?: number;
+  /** Rows in the test set, instead of testFraction: with shuffle false, exactly the last testRows rows. */
+  testRows?: number;
   seed?: number;
   /** Shuffle before splitting (default true). false: train = first rows, test = last rows. */
   shuffle?: boolean;
@@ -25,15 +27,20 @@ export interface Split<T extends Dataset = Dataset> {
 
 export function trainTestSplit<T extends Dataset>(ds: T, options: SplitOptions = {}): Split<T> {
   const o = optionsObject('split', options);
+  if (o.testRows !== undefined && o.testFraction !== undefined) {
+    throw new LrlabError('INVALID_OPTION', 'split.testRows', o.testRows, 'cannot be combined with split.testFraction (give one of them)');
+  }
+  const testRows = o.testRows === undefined ? undefined : checkNumber('split.testRows', o.testRows, { min: 1, integer: true });
   const testFraction = numberOr('split.testFraction', o.testFraction, 0.2, { above: 0, below: 1 });
   const seed = seedOr('split.seed', o.seed);
   const shuffle = checkBoolean('split.shuffle', o.shuffle, true);
   checkDataset(ds);
   const n = ds.x.rows;
-  const nTest = Math.ceil(n * testFraction);
+  const nTest = testRows ?? Math.ceil(n * testFraction);
   const nTrain = n - nTest;
   if (nTrain < 1) {
-    throw new LrlabError('INVALID_DATA', 'data.x.rows', n, `must leave at least one training row with testFraction=${testFraction}`);
+    throw new LrlabError('INVALID_DATA', 'data.x.rows', n,
+      `must leave at least one training row with ${testRows === undefined ? `testFraction=${testFraction}` : `testRows=${testRows}`}`);
   }
   // Stream 2: a split with seed s does not reuse the draws that shuffled a generator's rows with seed s.
   const order = shuffle ? permutation(n, createRng(seed, 2)) : Int32Array.from({ length: n }, (_, i) => i);

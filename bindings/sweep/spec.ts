@@ -6,6 +6,7 @@
 import { LrlabError } from '../errors.js';
 import { validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { createRng } from '../random.js';
+import { OPTIMIZERS, optimizerKeys, type OptimizerName } from '../spec.js';
 import { checkChoice, checkKeys, checkNumber, checkObject, numberOr } from '../validate.js';
 import { resolveAxis, sampleAxis, type AxisSpec, type ResolvedAxis } from './axes.js';
 import { specId } from './hash.js';
@@ -108,10 +109,11 @@ export function expandSweep(sweep: NormalizedSweep): Trial[] {
   const trials: Trial[] = [];
   const seen = new Set<string>();
   const baseSeed = sweep.base.seed ?? 0;
-  sweepCells(sweep).forEach((params) => {
+  const applied = new Set<string>();
+  sweepCells(sweep).forEach((cell) => {
     for (let repeat = 0; repeat < sweep.repeats; repeat++) {
-      const spec = structuredClone(sweep.base) as unknown as Record<string, unknown>;
-      for (const [path, value] of Object.entries(params)) setAtPath(spec, parsePath(path, 'sweep.axes'), value, `sweep.axes["${path}"]`);
+      const { spec, params } = cellSpec(sweep.base, cell);
+      for (const path of Object.keys(params)) applied.add(path);
       spec.seed = ((spec.seed as number | undefined) ?? baseSeed) + repeat;
       const experiment = spec as unknown as ExperimentSpec;
       const id = specId(experiment);
@@ -121,7 +123,60 @@ export function expandSweep(sweep: NormalizedSweep): Trial[] {
       trials.push({ id, index: trials.length, params, repeat, spec: experiment });
     }
   });
+  for (const { path } of sweep.axes) {
+    if (!applied.has(path)) {
+      const key = path.slice('optimizer.'.length);
+      const names = [...new Set(trials.map((t) => t.spec.optimizer.name))].join(', ');
+      throw new LrlabError('INVALID_OPTION', `sweep.axes["${path}"]`, key,
+        `applies to none of the swept optimizers (${names}): it is an option of ${OPTIMIZERS.filter((n) => optimizerKeys(n).own.includes(key)).join(', ')}`);
+    }
+  }
   return trials;
+}
+
+/**
+ * One cell's spec: the base with the cell's values set at their paths, a path
+ * before the paths inside it ("optimizer" before "optimizer.lr") and
+ * optimizer.name before the other optimizer options. Two rules let one sweep
+ * compare optimizers: an optimizer.name value starts that optimizer from its
+ * own defaults (the base optimizer's lr and its own options, such as SGD's
+ * momentum, belong to the base optimizer; weightDecay and clipping, which
+ * every optimizer has, are kept); and an optimizer option that the cell's
+ * optimizer does not have (momentum for adam) is not set, and left out of the
+ * trial's params, so that the cells it alone told apart become one trial.
+ */
+function cellSpec(base: ExperimentSpec, cell: AxisValues): { spec: Record<string, unknown>; params: AxisValues } {
+  const spec = structuredClone(base) as unknown as Record<string, unknown>;
+  const params: AxisValues = {};
+  const entries = Object.entries(cell).map(([path, value]) => ({ path, value, keys: parsePath(path, 'sweep.axes') }));
+  const rank = (e: (typeof entries)[number]) => e.keys.length * 2 - (e.path === 'optimizer.name' ? 1 : 0);
+  for (const { path, value, keys } of [...entries].sort((a, b) => rank(a) - rank(b))) {
+    if (path === 'optimizer.name' && typeof value === 'string' && isOptimizerName(value)) {
+      const previous = (spec.optimizer ?? {}) as Record<string, unknown>;
+      const kept = optimizerKeys(value).common.filter((k) => k !== 'lr' && k !== 'name' && previous[k] !== undefined);
+      spec.optimizer = { name: value, ...Object.fromEntries(kept.map((k) => [k, previous[k]])) };
+      continue;
+    }
+    if (keys.length === 2 && keys[0] === 'optimizer' && typeof keys[1] === 'string' && !appliesTo(spec.optimizer, keys[1])) continue;
+    setAtPath(spec, keys, value, `sweep.axes["${path}"]`);
+  }
+  // In the cell's own order, without the values that were not set.
+  for (const { path, value, keys } of entries) {
+    if (path === 'optimizer.name' || !(keys.length === 2 && keys[0] === 'optimizer' && !appliesTo(spec.optimizer, keys[1] as string))) params[path] = value;
+  }
+  return { spec, params };
+}
+
+function isOptimizerName(name: string): name is OptimizerName {
+  return (OPTIMIZERS as readonly string[]).includes(name);
+}
+
+/** False only for an option that some optimizer has but this one does not (an unknown option is left to validation). */
+function appliesTo(optimizer: unknown, key: string): boolean {
+  const name = (optimizer as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string' || !isOptimizerName(name)) return true;
+  const { common, own } = optimizerKeys(name);
+  return common.includes(key) || own.includes(key) || !OPTIMIZERS.some((n) => optimizerKeys(n).own.includes(key));
 }
 
 export { type AxisSpec } from './axes.js';

@@ -2,4 +2,4 @@
 export { diagnoseCurve, CURVE_THRESHOLDS, type CurveContext } from './curve.js';
 export { analyzeSweep, resolveAxis, DEFAULT_AXIS, SWEEP_DEFAULTS, type AnalyzeSweepOptions } from './sweep.js';
 export { finalLoss, bestLoss, finalAccuracy, judgedLossSeries, hasCurve } from './results.js';
-export { meanStd, median, num, isFiniteNumber, fmtLoss, fmtValue, fmtPct, fmtRatio, type MeanStd } from './stats.js';
+export { meanStd, median, num, isFiniteNumber, fmtLoss, fmtValue, fmtAxisValue, fmtPct, fmtRatio, type MeanStd } from './stats.js';

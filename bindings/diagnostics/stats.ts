@@ -78,3 +78,23 @@ export function fmtRatio(x: number): string {
   if (!Number.isFinite(x)) return `${String(x)}×`;
   return `${stripZeros(x.toPrecision(3))}×`;
 }
+
+/**
+ * Any swept value for people: numbers as fmtValue, strings as they are, and
+ * objects (a schedule, an optimizer) as "name key=value …" with nested objects
+ * in parentheses and lists joined by commas, the way the CLI takes them:
+ * {name: 'inverse_time', rate: 0.01} → "inverse_time rate=0.01".
+ */
+export function fmtAxisValue(value: unknown): string {
+  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 1e6 ? String(value) : fmtValue(value);
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v !== null ? `(${fmtAxisValue(v)})` : fmtAxisValue(v))).join(',');
+  const o = value as Record<string, unknown>;
+  const parts = typeof o.name === 'string' ? [o.name] : [];
+  for (const [k, v] of Object.entries(o)) {
+    if (k === 'name' && typeof v === 'string') continue;
+    parts.push(`${k}=${typeof v === 'object' && v !== null && !Array.isArray(v) ? `(${fmtAxisValue(v)})` : fmtAxisValue(v)}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : '{}';
+}

@@ -18,15 +18,21 @@
  *   validation loss would look deceptively good); its `bestLoss` (the lowest
  *   loss it reached before blowing up) is kept.
  * - The final loss is the last validation loss when recorded, else the last
- *   training loss (see results.ts). bestTrialId: the lowest final loss among
- *   the non-failed, non-aborted, non-diverged trials (ties: the earlier one).
- *   Its final loss is every diagnosis's referenceLoss.
+ *   training loss (see results.ts). The reference trial: the lowest final loss
+ *   among the non-failed, non-aborted trials that neither diverged nor
+ *   oscillate (else that do not diverge; ties: the earlier one). Its final
+ *   loss is every diagnosis's referenceLoss.
  * - The axis: options.axis, default 'optimizer.lr'. When the DEFAULT axis is
- *   not among the params, the first param (in order of appearance) whose
- *   values are all finite numbers is used; when no param is numeric the
- *   sensitivity is empty and nothing is recommended. An axis given
+ *   not among the params, the first param (in order of appearance) that is a
+ *   finite number in every result is used, else the first param: a
+ *   CATEGORICAL axis (optimizer.name, schedule objects…). An axis given
  *   explicitly that no result has is refused (LrlabError INVALID_OPTION)
- *   rather than silently replaced.
+ *   rather than silently replaced. On a categorical axis each distinct value
+ *   (by its JSON) is a category, numbered in order of first appearance: a
+ *   point's x is that number, its `value` the value and its `label` the
+ *   readable text (fmtAxisValue); everything below holds with x so read, and
+ *   the recommendation is one category (low = high = its x, with value and
+ *   label).
  * - Points: results are grouped by the values of the OTHER params (e.g.
  *   momentum) and by the axis value; mean/std/n over repeats use the sample
  *   standard deviation (see meanStd). Groups keep the order in which they first
@@ -42,12 +48,18 @@
  *   U from its walls; absTolerance defaults to 1e-3 × the median first-epoch
  *   loss, so that a best loss near 0 does not make the band vanish). null when
  *   no trial is labelled 'good' ("nothing trained well") or no point is stable.
+ * - bestCell: the cell (a point: one combination of the swept values) with
+ *   the lowest mean final loss among the stable points, else among those where
+ *   nothing diverged, else among all — so it is the recommendation's anchor
+ *   whenever there is a recommendation. bestTrialId is its repeat with the
+ *   lowest final loss (the lowest final loss of all when no point is drawn),
+ *   so that one lucky repeat of an unstable cell is not "the best".
  */
 import { LrlabError } from '../errors.js';
 import type { AxisValues, CurveLabel, Diagnosis, SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
 import { diagnoseCurve } from './curve.js';
 import { bestLoss, finalAccuracy, finalLoss, hasCurve, judgedLossSeries } from './results.js';
-import { fmtLoss, fmtPct, fmtValue, isFiniteNumber, meanStd, median } from './stats.js';
+import { fmtAxisValue, fmtLoss, fmtPct, fmtValue, isFiniteNumber, meanStd, median } from './stats.js';
 
 export const DEFAULT_AXIS = 'optimizer.lr';
 
@@ -69,6 +81,8 @@ export interface AnalyzeSweepOptions {
 
 interface PointAcc {
   x: number;
+  /** Categorical axes: the category itself. */
+  category?: { value: unknown; label: string };
   group: AxisValues;
   groupKey: string;
   finals: number[];
@@ -76,6 +90,7 @@ interface PointAcc {
   accuracies: number[];
   diverged: number;
   labels: CurveLabel[];
+  trials: TrialResult[];
 }
 
 /** The axis the analysis uses, or null when no param is numeric (see the module comment). */
@@ -89,9 +104,14 @@ export function resolveAxis(results: readonly TrialResult[], axis?: string): str
       `must be one of the swept params (${keys.length > 0 ? keys.join(', ') : 'none'})`);
   }
   for (const k of keys) {
-    if (results.every((r) => !(k in (r.params ?? {})) || isFiniteNumber(r.params[k]))) return k;
+    if (results.every((r) => isFiniteNumber(r.params?.[k]))) return k;
   }
-  return null;
+  return keys[0] ?? null;
+}
+
+/** True when every result that has the axis has a finite number there. */
+function isNumericAxis(results: readonly TrialResult[], axis: string): boolean {
+  return results.every((r) => !(axis in (r.params ?? {})) || isFiniteNumber(r.params[axis]));
 }
 
 function checkOption(name: string, value: number | undefined): number | undefined {
@@ -112,12 +132,6 @@ function lastSegment(path: string): string {
   return parts[parts.length - 1]!;
 }
 
-function describeValue(value: unknown): string {
-  if (typeof value === 'number') return fmtValue(value);
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value);
-}
-
 export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSweepOptions = {}): SweepAnalysis {
   if (options.axis !== undefined && (typeof options.axis !== 'string' || options.axis === '')) {
     throw new LrlabError('INVALID_OPTION', 'axis', options.axis, 'must be a non-empty string naming a swept param');
@@ -126,21 +140,36 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   let absTolerance = checkOption('absTolerance', options.absTolerance);
   const resolved = resolveAxis(results, options.axis);
   const axis = resolved ?? options.axis ?? DEFAULT_AXIS;
+  const categorical = resolved !== null && !isNumericAxis(results, resolved);
+  const categories = new Map<string, { x: number; value: unknown; label: string }>();
+  if (categorical) {
+    for (const r of [...results].sort((a, b) => a.index - b.index)) {
+      if (!(resolved in (r.params ?? {}))) continue;
+      const key = JSON.stringify(r.params[resolved]);
+      if (!categories.has(key)) categories.set(key, { x: categories.size, value: r.params[resolved], label: fmtAxisValue(r.params[resolved]) });
+    }
+  }
 
   const curves = results.filter(hasCurve);
   const ranked = curves.filter((r) => r.status !== 'aborted');
 
-  // Pass 1: which trials diverged (that label does not depend on the reference), then the best trial.
-  const divergedNow = new Set<TrialResult>(curves.filter((r) => diagnoseCurve(r.history).label === 'diverged'));
+  // Pass 1: the labels that do not depend on the reference (diverged, oscillating), then the reference
+  // trial: the lowest final loss among those that neither diverged nor oscillate (an oscillating curve's
+  // last epoch can land on a lucky low), else among those that did not diverge.
+  const plainLabel = new Map<TrialResult, CurveLabel>(curves.map((r) => [r, diagnoseCurve(r.history).label]));
   let best: TrialResult | null = null;
   let bestFinal = Infinity;
-  for (const r of ranked) {
-    if (divergedNow.has(r)) continue;
-    const f = finalLoss(r);
-    if (Number.isFinite(f) && f < bestFinal) {
-      best = r;
-      bestFinal = f;
+  for (const steady of [true, false]) {
+    for (const r of ranked) {
+      const label = plainLabel.get(r);
+      if (label === 'diverged' || (steady && label === 'oscillating')) continue;
+      const f = finalLoss(r);
+      if (Number.isFinite(f) && f < bestFinal) {
+        best = r;
+        bestFinal = f;
+      }
     }
+    if (best) break;
   }
 
   // Pass 2: the diagnoses, against the best trial's final loss (and its place on the axis).
@@ -148,7 +177,8 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   const diagnoses: Record<string, Diagnosis> = {};
   const labelOf = new Map<TrialResult, CurveLabel>();
   for (const r of curves) {
-    const context = best ? { referenceLoss: bestFinal, aboveBest: Number(r.params[resolved ?? '']) > bestX } : {};
+    // A category is not above or below another: no aboveBest on a categorical axis.
+    const context = best ? { referenceLoss: bestFinal, aboveBest: !categorical && Number(r.params[resolved ?? '']) > bestX } : {};
     const d = diagnoseCurve(r.history, context);
     diagnoses[r.id] = d;
     labelOf.set(r, d.label);
@@ -159,7 +189,8 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   const groupOrder: string[] = [];
   if (resolved !== null) {
     for (const r of ranked) {
-      const x = r.params[resolved];
+      const category = categorical && resolved in r.params ? categories.get(JSON.stringify(r.params[resolved])) : undefined;
+      const x = category ? category.x : r.params[resolved];
       if (!isFiniteNumber(x)) continue;
       const group: AxisValues = {};
       for (const [k, v] of Object.entries(r.params)) if (k !== resolved) group[k] = v;
@@ -168,11 +199,13 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
       const key = `${groupKey}\u0000${x}`;
       let p = points.get(key);
       if (!p) {
-        p = { x, group, groupKey, finals: [], bests: [], accuracies: [], diverged: 0, labels: [] };
+        p = { x, group, groupKey, finals: [], bests: [], accuracies: [], diverged: 0, labels: [], trials: [] };
+        if (category) p.category = { value: category.value, label: category.label };
         points.set(key, p);
       }
       const label = labelOf.get(r)!;
       p.labels.push(label);
+      p.trials.push(r);
       p.bests.push(bestLoss(r));
       if (label === 'diverged') {
         p.diverged++;
@@ -194,6 +227,7 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
       diverged: p.diverged,
     };
     if (p.accuracies.length > 0) point.finalAccuracy = meanStd(p.accuracies);
+    if (p.category) Object.assign(point, p.category);
     return point;
   });
 
@@ -206,7 +240,30 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   const recommended = resolved === null ? null
     : recommend(resolved, ordered, sensitivity, tolerance, absTolerance, [...labelOf.values()].includes('good'));
 
-  return { axis, diagnoses, sensitivity, bestTrialId: best ? best.id : null, recommended };
+  const cell = bestCellIndex(ordered, sensitivity);
+  let bestCell: SweepAnalysis['bestCell'] = null;
+  if (cell >= 0) {
+    const p = ordered[cell]!;
+    const repeats = p.trials.filter((r) => labelOf.get(r) !== 'diverged' && Number.isFinite(finalLoss(r)));
+    best = repeats.reduce<TrialResult | null>((b, r) => (b === null || finalLoss(r) < finalLoss(b) ? r : b), null) ?? best;
+    bestCell = { ...sensitivity[cell]!, params: { ...p.trials[0]!.params }, trialIds: p.trials.map((r) => r.id) };
+  }
+  return { axis, diagnoses, sensitivity, bestTrialId: best ? best.id : null, bestCell, recommended };
+}
+
+/** The best cell (see the module comment): the lowest mean final loss among the stable points, else the undiverged, else all. */
+function bestCellIndex(points: PointAcc[], stats: SensitivityPoint[]): number {
+  const tiers = [(i: number) => isStable(points[i]!, stats[i]!), (i: number) => points[i]!.diverged === 0, () => true];
+  for (const eligible of tiers) {
+    let found = -1;
+    for (let i = 0; i < points.length; i++) {
+      const mean = stats[i]!.finalLoss.mean;
+      if (!Number.isFinite(mean) || !eligible(i)) continue;
+      if (found < 0 || mean < stats[found]!.finalLoss.mean) found = i;
+    }
+    if (found >= 0) return found;
+  }
+  return -1;
 }
 
 function isStable(p: PointAcc, s: SensitivityPoint): boolean {
@@ -233,6 +290,7 @@ function recommend(
   const best = stats[anchor]!.finalLoss;
   const threshold = best.mean * (1 + tolerance) + absTolerance;
   const groupKey = points[anchor]!.groupKey;
+  if (points[anchor]!.category) return recommendCategory(axis, points, stats, anchor, threshold, tolerance);
   // Indices of the anchor's group, in increasing x (points are already sorted so).
   const members = points.map((_, i) => i).filter((i) => points[i]!.groupKey === groupKey);
   const ok = (i: number) => isStable(points[i]!, stats[i]!) && stats[i]!.finalLoss.mean <= threshold;
@@ -268,7 +326,7 @@ function recommend(
   const isLr = axis === DEFAULT_AXIS;
   const short = isLr ? 'lr' : lastSegment(axis);
   const noun = isLr ? 'Learning rates' : `Values of ${axis}`;
-  const groupText = Object.entries(points[anchor]!.group).map(([k, v]) => `, ${lastSegment(k)} ${describeValue(v)}`).join('');
+  const groupText = Object.entries(points[anchor]!.group).map(([k, v]) => `, ${lastSegment(k)} ${fmtAxisValue(v)}`).join('');
   const repeats = best.n > 1 ? `, mean of ${best.n} repeats,` : '';
   const where = `(${fmtLoss(best.mean)}${repeats} at ${short} = ${fmtValue(points[anchor]!.x)}${groupText})`;
   const head = low === high
@@ -278,4 +336,43 @@ function recommend(
   const below = describe(members.slice(0, lo), 'below', low);
   const explanation = `${head}; ${above}, ${below}.`;
   return { low, high, explanation };
+}
+
+/** The recommendation on a categorical axis: the anchor's category, with how the others of its group compare. */
+function recommendCategory(
+  axis: string, points: PointAcc[], stats: SensitivityPoint[], anchor: number, threshold: number, tolerance: number,
+): SweepAnalysis['recommended'] {
+  const a = points[anchor]!;
+  const best = stats[anchor]!.finalLoss;
+  const pct = fmtPct(tolerance).replace('.0%', '%');
+  // "optimizer.name" reads as "optimizer", "schedule" as itself.
+  const short = lastSegment(axis) === 'name' && axis.includes('.') ? lastSegment(axis.slice(0, axis.lastIndexOf('.'))) : lastSegment(axis);
+  const groupText = Object.entries(a.group).map(([k, v]) => `, ${lastSegment(k)} ${fmtAxisValue(v)}`).join('');
+  const repeats = best.n > 1 ? `, mean of ${best.n} repeats` : '';
+  const close: string[] = [];
+  const rest: string[] = [];
+  points.forEach((p, i) => {
+    if (i === anchor || p.groupKey !== a.groupKey) return;
+    const mean = stats[i]!.finalLoss.mean;
+    if (isStable(p, stats[i]!) && mean <= threshold) {
+      close.push(`${p.category!.label} (${fmtLoss(mean)})`);
+    } else if (p.diverged > 0) {
+      rest.push(`${p.category!.label} diverges${p.labels.length > 1 ? ` in ${p.diverged} of ${p.labels.length} repeats` : ''}`);
+    } else if (!isStable(p, stats[i]!)) {
+      rest.push(`${p.category!.label} oscillates (final loss ${fmtLoss(mean)})`);
+    } else {
+      rest.push(`${p.category!.label} ends at ${fmtLoss(mean)}, ${fmtRatioAbove(mean, best.mean)} above the best`);
+    }
+  });
+  const parts = [`${short} = ${a.category!.label} reaches the lowest mean final loss (${fmtLoss(best.mean)}${repeats}${groupText})`];
+  if (close.length) parts.push(`within ${pct} of it: ${close.join(', ')}`);
+  if (rest.length) parts.push(rest.join(', '));
+  return { low: a.x, high: a.x, value: a.category!.value, label: a.category!.label, explanation: `${parts.join('; ')}.` };
+}
+
+/** How far a loss is above the best, for a sentence: "35%" or "2.4×". */
+function fmtRatioAbove(loss: number, best: number): string {
+  if (!(best > 0)) return fmtLoss(loss - best);
+  const ratio = loss / best;
+  return ratio < 2 ? fmtPct(ratio - 1).replace('.0%', '%') : `${ratio.toPrecision(2)}×`;
 }

@@ -52,8 +52,11 @@ export interface Diagnosis {
 
 /** One point of the sensitivity ("U") curve: a value of the swept axis, over repeats. */
 export interface SensitivityPoint {
-  /** The swept axis value (e.g. the learning rate). */
+  /** The swept axis value (e.g. the learning rate); on a categorical axis, the category's number (0, 1, … in order of first appearance). */
   x: number;
+  /** Categorical axes (optimizer.name, schedule objects…): the category itself, and its readable label ("inverse_time rate=0.01"). */
+  value?: unknown;
+  label?: string;
   /** The other swept axes' values that define this curve (e.g. { "optimizer.momentum": 0.9 }). */
   group: AxisValues;
   finalLoss: { mean: number; std: number; n: number };
@@ -69,8 +72,17 @@ export interface SweepAnalysis {
   axis: string;
   diagnoses: Record<string, Diagnosis>; // by trial id
   sensitivity: SensitivityPoint[];
-  /** The best trial (lowest final validation/test loss when present, else training loss). */
+  /** The best cell's repeat with the lowest final loss (validation loss when recorded, else training loss). */
   bestTrialId: string | null;
-  /** The recommended range of the axis, with a sentence explaining it; null when nothing trained well. */
-  recommended: { low: number; high: number; explanation: string } | null;
+  /**
+   * The best configuration: the cell (one combination of swept values) with the lowest MEAN final loss
+   * over its repeats among the stable ones (the recommendation's anchor), with its params and trials.
+   * Absent in analyses made by hand.
+   */
+  bestCell?: (SensitivityPoint & { params: AxisValues; trialIds: string[] }) | null;
+  /**
+   * The recommended range of the axis, with a sentence explaining it; null when nothing trained well.
+   * On a categorical axis: one category, low = high = its x, with its value and label.
+   */
+  recommended: { low: number; high: number; value?: unknown; label?: string; explanation: string } | null;
 }

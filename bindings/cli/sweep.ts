@@ -7,7 +7,7 @@
  */
 import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeSweep } from '../diagnostics/index.js';
+import { analyzeSweep, fmtAxisValue } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
@@ -179,5 +179,5 @@ function warnRelativeDataPaths(trials: Trial[]): void {
 }
 
 export function paramsText(params: Record<string, unknown>): string {
-  return Object.entries(params).map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' ');
+  return Object.entries(params).map(([k, v]) => `${k.split('.').pop()}=${typeof v === 'object' && v !== null ? `(${fmtAxisValue(v)})` : v}`).join(' ');
 }

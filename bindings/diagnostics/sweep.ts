@@ -23,8 +23,10 @@
  *   oscillate (else that do not diverge; ties: the earlier one). Its final
  *   loss is every diagnosis's referenceLoss.
  * - The axis: options.axis, default 'optimizer.lr'. When the DEFAULT axis is
- *   not among the params, the first param (in order of appearance) that is a
- *   finite number in every result is used, else the first param: a
+ *   not among the params (or takes a single value while another param
+ *   varies), the first varying param (in order of appearance) that is a
+ *   finite number in every result is used, else the first varying param that
+ *   every result has (else the first varying param): a
  *   CATEGORICAL axis (optimizer.name, schedule objects…). An axis given
  *   explicitly that no result has is refused (LrlabError INVALID_OPTION)
  *   rather than silently replaced. On a categorical axis each distinct value
@@ -97,16 +99,22 @@ interface PointAcc {
 export function resolveAxis(results: readonly TrialResult[], axis?: string): string | null {
   const keys: string[] = [];
   for (const r of results) for (const k of Object.keys(r.params ?? {})) if (!keys.includes(k)) keys.push(k);
-  const wanted = axis ?? DEFAULT_AXIS;
-  if (keys.includes(wanted)) return wanted;
-  if (axis !== undefined && results.length > 0) {
-    throw new LrlabError('INVALID_OPTION', 'axis', axis,
-      `must be one of the swept params (${keys.length > 0 ? keys.join(', ') : 'none'})`);
+  if (axis !== undefined) {
+    if (keys.includes(axis)) return axis;
+    if (results.length > 0) {
+      throw new LrlabError('INVALID_OPTION', 'axis', axis,
+        `must be one of the swept params (${keys.length > 0 ? keys.join(', ') : 'none'})`);
+    }
   }
-  for (const k of keys) {
+  // A param that takes one value in the whole sweep is no axis to draw against while another varies.
+  const varies = (k: string) => new Set(results.map((r) => JSON.stringify(r.params?.[k]))).size > 1;
+  const candidates = keys.some(varies) ? keys.filter(varies) : keys;
+  if (candidates.includes(DEFAULT_AXIS)) return DEFAULT_AXIS;
+  for (const k of candidates) {
     if (results.every((r) => isFiniteNumber(r.params?.[k]))) return k;
   }
-  return keys[0] ?? null;
+  // A param some trials lack (momentum beside adam) would leave them off the chart.
+  return candidates.find((k) => results.every((r) => k in (r.params ?? {}))) ?? candidates[0] ?? null;
 }
 
 /** True when every result that has the axis has a finite number there. */
@@ -349,21 +357,33 @@ function recommendCategory(
   const short = lastSegment(axis) === 'name' && axis.includes('.') ? lastSegment(axis.slice(0, axis.lastIndexOf('.'))) : lastSegment(axis);
   const groupText = Object.entries(a.group).map(([k, v]) => `, ${lastSegment(k)} ${fmtAxisValue(v)}`).join('');
   const repeats = best.n > 1 ? `, mean of ${best.n} repeats` : '';
+  // Each other category by its best point: its own group when it has one, else its best stable point
+  // elsewhere (sgd with its best momentum beside adam, which has none), named by what differs.
   const close: string[] = [];
   const rest: string[] = [];
+  const rank = (i: number) => (i === -1 ? Infinity : (isStable(points[i]!, stats[i]!) ? 0 : 1e300) + (Number.isFinite(stats[i]!.finalLoss.mean) ? stats[i]!.finalLoss.mean : 1e301));
+  const byCategory = new Map<number, number>();
   points.forEach((p, i) => {
-    if (i === anchor || p.groupKey !== a.groupKey) return;
+    if (p.x === a.x) return;
+    const current = byCategory.get(p.x) ?? -1;
+    const own = (j: number) => j >= 0 && points[j]!.groupKey === a.groupKey;
+    if (current === -1 || (own(i) && !own(current)) || (own(i) === own(current) && rank(i) < rank(current))) byCategory.set(p.x, i);
+  });
+  for (const i of [...byCategory.values()].sort((x, y) => points[x]!.x - points[y]!.x)) {
+    const p = points[i]!;
+    const differs = Object.entries(p.group).filter(([k, v]) => JSON.stringify(a.group[k]) !== JSON.stringify(v));
+    const name = `${p.category!.label}${differs.length ? ` (${differs.map(([k, v]) => `${lastSegment(k)} ${fmtAxisValue(v)}`).join(', ')})` : ''}`;
     const mean = stats[i]!.finalLoss.mean;
     if (isStable(p, stats[i]!) && mean <= threshold) {
-      close.push(`${p.category!.label} (${fmtLoss(mean)})`);
+      close.push(`${name} (${fmtLoss(mean)})`);
     } else if (p.diverged > 0) {
-      rest.push(`${p.category!.label} diverges${p.labels.length > 1 ? ` in ${p.diverged} of ${p.labels.length} repeats` : ''}`);
+      rest.push(`${name} diverges${p.labels.length > 1 ? ` in ${p.diverged} of ${p.labels.length} repeats` : ''}`);
     } else if (!isStable(p, stats[i]!)) {
-      rest.push(`${p.category!.label} oscillates (final loss ${fmtLoss(mean)})`);
+      rest.push(`${name} oscillates (final loss ${fmtLoss(mean)})`);
     } else {
-      rest.push(`${p.category!.label} ends at ${fmtLoss(mean)}, ${fmtRatioAbove(mean, best.mean)} above the best`);
+      rest.push(`${name} ends at ${fmtLoss(mean)}, ${fmtRatioAbove(mean, best.mean)} above the best`);
     }
-  });
+  }
   const parts = [`${short} = ${a.category!.label} reaches the lowest mean final loss (${fmtLoss(best.mean)}${repeats}${groupText})`];
   if (close.length) parts.push(`within ${pct} of it: ${close.join(', ')}`);
   if (rest.length) parts.push(rest.join(', '));

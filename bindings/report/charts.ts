@@ -28,8 +28,8 @@ type Row = Record<string, unknown>;
 export const MAX_POINTS = 160;
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
-const INK = '#1f2328';
-const MUTED = '#57606a';
+export const INK = '#1f2328';
+export const MUTED = '#57606a';
 export const COLORS = {
   train: '#1f5fa8',
   validation: '#d1560c',
@@ -39,7 +39,7 @@ export const COLORS = {
   band: '#2da44e',
 };
 /** Colour-blind-safe categorical palette (Okabe–Ito, without its yellow, darkened for white paper). */
-const GROUP_PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#000000', '#8c564b'];
+export const GROUP_PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#000000', '#8c564b'];
 
 /** The look shared by all charts: readable fonts, quiet grid, dark text. */
 export const CHART_CONFIG = {
@@ -52,7 +52,8 @@ export const CHART_CONFIG = {
     labelColor: MUTED, titleColor: INK, labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600,
     gridColor: '#eaeef2', domainColor: '#8c959f', tickColor: '#8c959f', labelFlush: true,
   },
-  legend: { labelColor: INK, titleColor: INK, labelFontSize: 12, titleFontSize: 12, titleFontWeight: 600, symbolStrokeWidth: 2.5 },
+  // labelLimit: legends of object-valued axes ("inverse_time rate=0.01") must not be cut to a common prefix.
+  legend: { labelColor: INK, titleColor: INK, labelFontSize: 12, titleFontSize: 12, titleFontWeight: 600, symbolStrokeWidth: 2.5, labelLimit: 360 },
   header: { labelColor: INK, titleColor: INK, labelFontSize: 11, titleFontSize: 12, titleFontWeight: 600 },
   title: { color: INK, fontSize: 14, fontWeight: 600, anchor: 'start' },
   line: { strokeWidth: 2 },
@@ -108,7 +109,7 @@ function scaleTypeFor(values: number[], ratio = 20): 'log' | 'linear' {
 const EPOCH_AXIS = { tickMinStep: 1, format: 'd' };
 
 /** Axis labels of a log scale: 3e-4, 1.5e-3, 0.01, 0.5, 2 (the LR reads best this way). */
-const LOG_LABEL = "abs(datum.value) < 0.01 || abs(datum.value) >= 100000 ? format(datum.value, '.2~e') : format(datum.value, '~g')";
+export const LOG_LABEL = "abs(datum.value) < 0.01 || abs(datum.value) >= 100000 ? format(datum.value, '.2~e') : format(datum.value, '~g')";
 
 /** Tick values for a log axis: the powers of ten in [lo, hi], with 2× and 5× (or 3×) when that range spans few decades. */
 export function logTicks(lo: number, hi: number): number[] {
@@ -128,7 +129,7 @@ export function logTicks(lo: number, hi: number): number[] {
 }
 
 /** The axis of a log scale over [lo, hi]: chosen ticks, readable labels, one grid line per tick. */
-function logAxis(lo: number, hi: number, extra: Row = {}): Row {
+export function logAxis(lo: number, hi: number, extra: Row = {}): Row {
   const values = logTicks(lo, hi);
   return { ...(values.length >= 2 ? { values } : {}), labelExpr: LOG_LABEL, ...extra };
 }

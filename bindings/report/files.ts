@@ -4,7 +4,7 @@
  * numbers) and epochs.csv (one row per trial per epoch). Browser-safe: no I/O
  * here (see write.ts for the files on disk).
  */
-import type { CurveLabel, SensitivityPoint, TrialResult } from '../sweep/types.js';
+import type { CurveLabel, SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
 import type { SweepReportInput } from './types.js';
 import { trialNumbers, type TrialNumbers } from './util.js';
 
@@ -27,7 +27,9 @@ export interface SweepSummary {
   /** The axis of the sensitivity curve (e.g. "optimizer.lr"). */
   axis: string;
   axes: string[];
-  recommendation: { low: number; high: number; explanation: string } | null;
+  recommendation: SweepAnalysis['recommended'];
+  /** The best configuration: the best cell by its mean over repeats (see analyzeSweep). */
+  bestCell: SweepAnalysis['bestCell'] | null;
   bestTrialId: string | null;
   best: TrialSummary | null;
   counts: { trials: number; failed: number; byLabel: Record<string, number>; byStatus: Record<string, number> };
@@ -62,6 +64,7 @@ export function summaryJson(input: SweepReportInput): SweepSummary {
     axis: analysis.axis,
     axes: [...input.axes],
     recommendation: analysis.recommended ? { ...analysis.recommended } : null,
+    bestCell: analysis.bestCell ? { ...analysis.bestCell, params: { ...analysis.bestCell.params }, trialIds: [...analysis.bestCell.trialIds] } : null,
     bestTrialId: analysis.bestTrialId,
     best: trials.find((t) => t.id === analysis.bestTrialId) ?? null,
     counts: { trials: trials.length, failed: byStatus.failed ?? 0, byLabel, byStatus },

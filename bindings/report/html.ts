@@ -5,7 +5,8 @@
  * strings) is HTML-escaped; the SVGs come from Vega, which escapes its text.
  *
  * Each chart sits in a <figure data-chart="…"> with a <figcaption>:
- *   sweep:  u-curve, loss-grid, accuracy-grid (classification), lr-schedules
+ *   sweep:  u-curve (a numeric axis) or category-sensitivity (a categorical one),
+ *           heatmap (two numeric axes), loss-grid, accuracy-grid (classification), lr-schedules
  *   run:    run-loss, run-accuracy (classification), run-lr
  *   finder: lr-finder
  */
@@ -14,6 +15,7 @@ import {
   accuracyGridSpec, finderSpec, gridLayout, lossGridSpec, renderChart, runAccuracySpec, runLossSpec, runLrSpec, scheduleSpec, uCurveSpec,
   type VegaLiteSpec,
 } from './charts.js';
+import { categorySensitivitySpec, heatmapSpec } from './cell-charts.js';
 import type { FinderReportInput, RunReportInput, SweepReportInput } from './types.js';
 import {
   axisNamer, displayJson, escapeHtml as e, formatMs, formatNumber, formatPercent, formatValue, historyNumbers, trialNumbers,
@@ -153,10 +155,10 @@ function recommendationCard(input: SweepReportInput): string {
   const name = axisNamer(input.axes.length ? input.axes : [analysis.axis]);
   const axisName = name(analysis.axis);
   if (analysis.recommended) {
-    const { low, high, explanation } = analysis.recommended;
+    const { low, high, label, explanation } = analysis.recommended;
     return `<div class="card lead" data-section="recommendation">
 <h3>Recommendation</h3>
-<p class="headline">${formatNumber(low) === formatNumber(high)
+<p class="headline">${label !== undefined ? `Use ${e(axisName)} = <strong>${e(label)}</strong>.` : formatNumber(low) === formatNumber(high)
     ? `Use ${e(axisName)} = <strong>${e(formatNumber(low))}</strong>.`
     : `Use ${e(axisName)} between <strong>${e(formatNumber(low))}</strong> and <strong>${e(formatNumber(high))}</strong>.`}</p>
 <p>${e(explanation)}</p>
@@ -169,6 +171,10 @@ function recommendationCard(input: SweepReportInput): string {
 </div>`;
 }
 
+/**
+ * The best configuration: the best cell by its mean final loss over repeats (the recommendation's
+ * anchor), then the numbers of its best repeat.
+ */
 function bestHtml(input: SweepReportInput): string {
   const { analysis } = input;
   const best = input.results.find((r) => r.id === analysis.bestTrialId);
@@ -176,10 +182,18 @@ function bestHtml(input: SweepReportInput): string {
   const name = axisNamer(input.axes);
   const n = trialNumbers(best);
   const d = analysis.diagnoses[best.id];
+  const cell = analysis.bestCell;
   const params: Array<[string, string]> = [];
   for (const a of input.axes.length ? input.axes : Object.keys(best.params)) params.push([name(a), formatValue(best.params[a])]);
-  if (best.repeat > 0) params.push(['repeat', String(best.repeat)]);
+  const repeats = cell ? cell.trialIds.length : 1;
+  if (cell && repeats > 1) {
+    const loss = cell.finalLoss;
+    const anyVal = n.finalValLoss !== null;
+    params.push([`mean final ${anyVal ? 'val ' : ''}loss`, `${formatNumber(loss.mean, 4)} ± ${formatNumber(loss.std, 2)} (${loss.n} of ${repeats} repeats${cell.diverged ? `, ${cell.diverged} diverged` : ''})`]);
+    if (cell.finalAccuracy) params.push([`mean final ${anyVal ? 'val ' : ''}accuracy`, formatPercent(cell.finalAccuracy.mean)]);
+  }
   const rows: Array<[string, string]> = [];
+  if (repeats > 1) rows.push(['its best repeat', String(best.repeat)]);
   rows.push(['final loss (train)', formatNumber(n.finalLoss, 4)]);
   if (n.finalValLoss !== null) rows.push(['final val loss', formatNumber(n.finalValLoss, 4)]);
   if (n.bestValLoss !== null) rows.push(['best val loss', formatNumber(n.bestValLoss, 4)]);
@@ -291,23 +305,38 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
   const gridInput = { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId };
   const anyVal = results.some((r) => r.history?.valLoss?.length);
   const perStep = results.some((r) => r.history?.stepLr?.length);
-  const across = gridLayout(results, axes, analysis.axis).colTitle;
+  const layout = gridLayout(results, axes, analysis.axis);
+  const across = layout.colTitle;
+  const down = layout.rows.length > 1 ? layout.rowTitle : '';
+  const categorical = analysis.sensitivity.some((p) => p.label !== undefined);
+  const heatmap = heatmapSpec({ analysis, axes, results });
+  const heatDown = heatmap ? axes.filter((a) => a !== analysis.axis && results.every((r) => typeof r.params[a] === 'number'))[0]! : '';
 
-  const [uCurve, lossGrid, accGrid, schedules] = await Promise.all([
-    figure('u-curve', uCurveSpec({ analysis, axes, results }),
+  const [uCurve, heat, lossGrid, accGrid, schedules] = await Promise.all([
+    categorical
+      ? figure('category-sensitivity', categorySensitivitySpec({ analysis, axes, results }),
+        `<strong>Sensitivity to ${e(axisName)}.</strong> For each value of ${e(axisName)}: the final loss (filled dot) and the best loss (open triangle)` +
+        (repeats > 1 ? `, means over ${repeats} repeats, with bars of ± one std` : '') +
+        (others.length ? `; one colour per ${e(others.join(', '))}` : '') +
+        `. ✕ at the top: repeats that diverged, left out of the means. The shaded column is the recommended value; the ring marks the best configuration.`)
+      : figure('u-curve', uCurveSpec({ analysis, axes, results }),
       `<strong>Sensitivity to ${e(axisName)}.</strong> Final loss (solid, dots) and best loss (dashed) of each value of ${e(axisName)} on a log axis` +
       (others.length ? `, one colour per ${e(others.join(', '))}` : '') +
       (repeats > 1 ? `; bars show mean ± std over ${repeats} repeats` : '') +
-      `. ✕ at the top: a run diverged at that value${repeats > 1 ? ' (diverged/repeats below it)' : ''}. The green band is the recommended range; the ring marks the best trial. A good range sits in the flat bottom of the “U”, left of where the loss shoots up.`),
+      `. ✕ at the top: a run diverged at that value${repeats > 1 ? ' (diverged/repeats below it)' : ''}. The green band is the recommended range; the ring marks the best configuration. A good range sits in the flat bottom of the “U”, left of where the loss shoots up.`),
+    figure('heatmap', heatmap,
+      `<strong>Final ${anyVal ? 'validation ' : ''}loss by ${e(axisName)} × ${e(name(heatDown))}.</strong> Each cell: the mean final ${anyVal ? 'validation ' : ''}loss` +
+      (repeats > 1 ? ` over its ${repeats} repeats` : '') +
+      `, lighter is lower; “✕ k/n”: k of its n repeats diverged (left out of the mean; grey when all did). The outlined cell is the best configuration.`),
     figure('loss-grid', lossGridSpec(gridInput),
       `<strong>Loss curves.</strong> One panel per trial: columns are ${e(across)}` +
-      (others.length ? `, rows are ${e(others.join(', '))}` : '') +
+      (down ? `, rows are ${e(down)}` : '') +
       `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves longer than a few hundred epochs are downsampled (keeping each bucket’s min and max).`),
     figure('accuracy-grid', accuracyGridSpec(gridInput),
       `<strong>Accuracy curves.</strong> Same grid as the loss curves: train accuracy solid${anyVal ? ', validation accuracy dashed' : ''}.`),
     figure('lr-schedules', scheduleSpec(gridInput),
       `<strong>Learning-rate schedules.</strong> The LR each trial used, ${perStep ? 'per step where it was recorded (else per epoch)' : 'at the first step of each epoch'}, coloured by ${e(across)}` +
-      (others.length ? `, one panel per ${e(others.join(', '))}` : '') + '.'),
+      (down ? `, one panel per ${e(down)}` : '') + '.'),
   ]);
 
   const meta = [
@@ -319,7 +348,7 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
   const body = [
     headerHtml(input.title, input.subtitle, meta),
     `<section class="cards" data-section="summary">${recommendationHtml(input)}${bestHtml(input)}</section>`,
-    `<section data-section="sensitivity"><h2>Sensitivity</h2>${uCurve || '<p class="note">No sensitivity points: no trial finished.</p>'}</section>`,
+    `<section data-section="sensitivity"><h2>Sensitivity</h2>${uCurve || '<p class="note">No sensitivity points: no trial finished.</p>'}${heat}</section>`,
     `<section data-section="diagnosis"><h2>Diagnosis of each trial</h2>
 <p class="note">Labels: <em>good</em>; <em>too slow</em> (still falling, LR too low); <em>plateaued early</em>; <em>oscillating</em> (LR a bit too high); <em>diverged</em> (LR too high). The reason gives the numbers behind each label.</p>
 ${diagnosisTable(input)}</section>`,

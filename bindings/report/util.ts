@@ -1,4 +1,5 @@
 /** Small helpers shared by the charts, the HTML and the files of the reports. */
+import { fmtAxisValue } from '../diagnostics/stats.js';
 import type { History } from '../history.js';
 import type { TrialResult } from '../sweep/types.js';
 
@@ -24,16 +25,16 @@ export function formatNumber(x: number | null | undefined, digits = 3): string {
   return String(Number(x.toPrecision(digits)));
 }
 
-/** A swept value for people: numbers as formatNumber (4 significant digits), the rest as text or JSON. */
+/**
+ * A swept value for people: numbers as formatNumber (4 significant digits), strings as they are,
+ * objects as "name key=value …" (fmtAxisValue: "inverse_time rate=0.01"), "—" for a value the trial
+ * does not have (momentum of an optimizer without one).
+ */
 export function formatValue(v: unknown): string {
   if (typeof v === 'number') return formatNumber(v, 4);
   if (typeof v === 'string') return v;
   if (v === undefined) return '—';
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  return fmtAxisValue(v);
 }
 
 export function formatPercent(x: number | null | undefined): string {

@@ -189,7 +189,7 @@ export function heatmapSpec(input: CellChartInput): VegaLiteSpec | null {
   const x = { field: 'xl', type: 'ordinal', sort: xLabels, title: name(analysis.axis), axis: { labelAngle: 0 } };
   const y = { field: 'yl', type: 'ordinal', sort: yLabels, title: name(yAxis) };
   const cell = {
-    width: Math.max(200, xs.length * 58), height: Math.max(80, ys.length * 32),
+    width: Math.max(200, xs.length * 74), height: Math.max(80, ys.length * 32),
     layer: [
       { mark: { type: 'rect', color: '#eaeef2' }, encoding: { x, y } },
       {

@@ -205,7 +205,7 @@ function bestHtml(input: SweepReportInput): string {
   rows.push(['epochs', String(n.epochs)], ['time', formatMs(best.timeMs)]);
   return `<div class="card" data-section="best">
 <h3>Best configuration ${d ? badge(d.label) : ''}</h3>
-<dl class="kv two" data-best="params">${params.map(([k, v]) => `<dt>${e(k)}</dt><dd class="em">${e(v)}</dd>`).join('')}</dl>
+<dl class="kv" data-best="params">${params.map(([k, v]) => `<dt>${e(k)}</dt><dd class="em">${e(v)}</dd>`).join('')}</dl>
 <hr style="border:0;border-top:1px solid #eaeef2;margin:8px 0">
 <dl class="kv two" data-best="numbers">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}</dl>
 <p class="note" style="margin:8px 0 0">Trial <code>${e(best.id)}</code></p>

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lrlab, type Run } from './helpers/cli.js';
-import { TUTORIAL_SECTIONS, decayFormula } from '../bindings/tutorial/experiments.js';
+import { TUTORIAL_SECTIONS, decayFormula, tutorialTrials } from '../bindings/tutorial/experiments.js';
+import { normalizeOptimizer } from '../bindings/spec.js';
+import { SKLEARN_TUTORIAL_DATA } from '../bindings/experiment.js';
 
 let tmp: string;
 let run: Run;
@@ -85,4 +87,27 @@ it('refuses bad flags before any run: exit 2 and one "lrlab:" line', async () =>
   const help = await lrlab(['tutorial', '--help']);
   expect(help.code).toBe(0);
   expect(help.stdout).toContain('Usage: lrlab tutorial');
+});
+
+it("runs the issue's setups: the exact data, no guard, Keras's defaults for each optimizer of section 6, the plateau and decay as listed", () => {
+  const trials = tutorialTrials();
+  for (const list of trials.values()) {
+    for (const t of list) {
+      expect(t.spec.data).toEqual(SKLEARN_TUTORIAL_DATA);
+      expect(t.spec.divergence).toBe(false);
+      expect(t.spec.split).toEqual({ testFraction: 0.5, shuffle: false });
+      expect([t.spec.epochs, t.spec.batchSize]).toEqual([200, 32]);
+    }
+  }
+  const optimizers = trials.get('optimizers')!.map((t) => normalizeOptimizer(t.spec.optimizer));
+  expect(optimizers.map((o) => [o.name, o.lr, o.epsilon])).toEqual([['sgd', 0.01, 1e-8], ['rmsprop', 0.001, 1e-7], ['adagrad', 0.001, 1e-7], ['adam', 0.001, 1e-7]]);
+  expect(optimizers[2].initialAccumulator).toBe(0.1);
+  expect(optimizers[1].rho).toBe(0.9);
+  expect(trials.get('lr')!.map((t) => normalizeOptimizer(t.spec.optimizer)).map((o) => [o.lr, o.momentum])).toEqual(
+    [1, 0.1, 0.01, 1e-3, 1e-4, 1e-5, 1e-6, 1e-7].map((lr) => [lr, 0]));
+  expect(trials.get('momentum')!.map((t) => t.spec.optimizer.momentum)).toEqual([0, 0.5, 0.9, 0.99]);
+  expect(trials.get('plateau')!.map((t) => t.spec.plateau)).toEqual([2, 5, 10, 15].map((patience) => (
+    { semantics: 'keras', monitor: 'valLoss', factor: 0.1, threshold: 1e-7, minLr: 0, patience })));
+  expect(trials.get('decay')!.map((t) => t.spec.schedule)).toEqual([1e-1, 1e-2, 1e-3, 1e-4].map((rate) => (
+    { name: 'inverse_time', rate, decaySteps: 1, unit: 'step' })));
 });

@@ -2,8 +2,8 @@
  * The optimizer defaults of Keras 3 (keras.optimizers.*, Keras 3.0 to 3.x; the
  * same as tf.keras from TF 2.11), what `optimizer: { defaults: 'keras' }` fills
  * in. SGD then also takes Keras's momentum convention (the lr folded into the
- * velocity). The update rules stay lrlab's (PyTorch's) except that: where they
- * differ from Keras's, see the README ("Keras's defaults").
+ * velocity), and Adagrad, RMSprop and Adam Keras's place for ε. Where the
+ * rules still differ from Keras's, see the README ("Keras's defaults").
  */
 import type { InverseTimeScheduleSpec } from './schedules/types.js';
 import type { OptimizerName, OptimizerSpec } from './spec.js';
@@ -13,11 +13,11 @@ type Preset = Omit<OptimizerSpec, 'name' | 'defaults'>;
 
 export const KERAS_DEFAULTS: Record<OptimizerName, Preset> = {
   sgd: { lr: 0.01, momentum: 0, nesterov: false, momentumConvention: 'keras' },
-  rmsprop: { lr: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
-  adagrad: { lr: 0.001, initialAccumulator: 0.1, epsilon: 1e-7 },
+  rmsprop: { lr: 0.001, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false, epsilonConvention: 'keras' },
+  adagrad: { lr: 0.001, initialAccumulator: 0.1, epsilon: 1e-7, epsilonConvention: 'keras' },
   adadelta: { lr: 0.001, rho: 0.95, epsilon: 1e-7 },
-  adam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false },
-  adamw: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, weightDecay: 0.004 },
+  adam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, epsilonConvention: 'keras' },
+  adamw: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false, weightDecay: 0.004, epsilonConvention: 'keras' },
   adamax: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
   nadam: { lr: 0.001, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, momentumDecay: 0.004 },
 };

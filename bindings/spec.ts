@@ -42,6 +42,8 @@ export interface OptimizerSpec {
   lr?: number;
   momentum?: number; // sgd, rmsprop
   nesterov?: boolean; // sgd
+  /** adagrad, rmsprop, adam, adamw: 'pytorch' g/(√s + ε); 'keras' ε inside the root (Adam: added before the bias correction). Default: the preset's. */
+  epsilonConvention?: (typeof MOMENTUM_CONVENTIONS)[number];
   /** sgd: 'pytorch' v ← μv + g, p ← p − lr·v; 'keras' v ← μv − lr·g, p ← p + v. Default: the preset's. */
   momentumConvention?: (typeof MOMENTUM_CONVENTIONS)[number];
   rho?: number; // rmsprop, adadelta
@@ -103,11 +105,11 @@ function normalizeLayer(spec: unknown, field: string): NormalizedLayer {
 /** Defaults follow torch.optim, lr included, except SGD's lr: 0.01 as Keras (PyTorch's is 1e-3). */
 const OPTIMIZER_DEFAULTS: Record<OptimizerName, { lr: number; keys: readonly string[] }> = {
   sgd: { lr: 0.01, keys: ['momentum', 'nesterov', 'momentumConvention'] },
-  adagrad: { lr: 0.01, keys: ['epsilon', 'initialAccumulator'] },
-  rmsprop: { lr: 0.01, keys: ['rho', 'momentum', 'epsilon', 'centered'] },
+  adagrad: { lr: 0.01, keys: ['epsilon', 'initialAccumulator', 'epsilonConvention'] },
+  rmsprop: { lr: 0.01, keys: ['rho', 'momentum', 'epsilon', 'centered', 'epsilonConvention'] },
   adadelta: { lr: 1.0, keys: ['rho', 'epsilon'] },
-  adam: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad'] },
-  adamw: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad'] },
+  adam: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad', 'epsilonConvention'] },
+  adamw: { lr: 0.001, keys: ['beta1', 'beta2', 'epsilon', 'amsgrad', 'epsilonConvention'] },
   adamax: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon'] },
   nadam: { lr: 0.002, keys: ['beta1', 'beta2', 'epsilon', 'momentumDecay'] },
 };
@@ -132,6 +134,7 @@ export function normalizeOptimizer(spec: unknown, field = 'optimizer'): Normaliz
     throw new LrlabError('INVALID_OPTION', `${field}.nesterov`, true, 'needs a momentum > 0 (Nesterov momentum without momentum is plain SGD)');
   }
   const convention = given('momentumConvention');
+  const epsConvention = given('epsilonConvention');
   return {
     name,
     defaults,
@@ -139,6 +142,7 @@ export function normalizeOptimizer(spec: unknown, field = 'optimizer'): Normaliz
     momentum: numberOr(`${field}.momentum`, given('momentum'), 0, unit),
     nesterov: checkBoolean(`${field}.nesterov`, given('nesterov'), false),
     momentumConvention: convention === undefined ? 'pytorch' : checkChoice(`${field}.momentumConvention`, convention, MOMENTUM_CONVENTIONS),
+    epsilonConvention: epsConvention === undefined ? 'pytorch' : checkChoice(`${field}.epsilonConvention`, epsConvention, MOMENTUM_CONVENTIONS),
     rho: numberOr(`${field}.rho`, given('rho'), adadelta ? 0.9 : 0.99, unit),
     centered: checkBoolean(`${field}.centered`, given('centered'), false),
     beta1: numberOr(`${field}.beta1`, given('beta1'), 0.9, unit),

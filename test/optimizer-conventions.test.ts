@@ -74,12 +74,18 @@ describe.each(BACKENDS)('SGD momentum conventions on %s', (backend) => {
   });
 });
 
-it('the two backends agree bit for bit under the keras convention, over a real fit with a schedule', async () => {
+it.each<OptimizerSpec>([
+  { name: 'sgd', lr: 0.1, momentum: 0.9, momentumConvention: 'keras' },
+  { name: 'sgd', lr: 0.1, momentum: 0.9, nesterov: true, momentumConvention: 'keras' },
+  { name: 'adam', defaults: 'keras' },
+  { name: 'rmsprop', defaults: 'keras', centered: true },
+  { name: 'adagrad', defaults: 'keras' },
+])('the two backends agree bit for bit under Keras\'s conventions over a real fit with a schedule: %j', async (optimizer) => {
   const { blobs } = await import('../bindings/index.js');
   const data = blobs({ samples: 90, seed: 3 });
   const spec = { inputs: 2, layers: [{ units: 7, activation: 'relu' as const }, { units: 3, activation: 'softmax' as const }], loss: 'categorical_crossentropy' as const };
   const weights = await Promise.all(BACKENDS.map(async (backend) => {
-    const m = await Model.create({ backend, model: spec, optimizer: { name: 'sgd', lr: 0.1, momentum: 0.9, momentumConvention: 'keras' }, seed: 4 });
+    const m = await Model.create({ backend, model: spec, optimizer, seed: 4 });
     await m.fit(data, { epochs: 4, batchSize: 16, schedule: kerasDecaySchedule(0.05) });
     return Array.from(m.getWeights());
   }));
@@ -122,5 +128,36 @@ describe("Keras's decay argument: kerasDecaySchedule(decay) = inverse_time, rate
 
   it('refuses a negative decay', () => {
     expectError(thrown(() => kerasDecaySchedule(-1)), 'INVALID_OPTION', 'decay');
+  });
+});
+
+// Keras's place for ε, first step from w = b = 0 (g = (−12, −6)), lr 0.1, ε = 1 so that the difference shows:
+//   adagrad (s₀ = 0):  keras  Δ = lr·g/√(g² + ε)        = (1.2/√145, 0.6/√37)
+//                      torch  Δ = lr·g/(|g| + ε)        = (1.2/13, 0.6/7)
+//   rmsprop (ρ 0.9):   s = 0.1·g² = (14.4, 3.6);  keras Δ = lr·g/√(s + ε) = (1.2/√15.4, 0.6/√4.6)
+//                      torch Δ = lr·g/(√s + ε)          = (1.2/(√14.4 + 1), 0.6/(√3.6 + 1))
+//   adam (t = 1):      m = (1 − β1)g, v = (1 − β2)g², c₂ = √(1 − β2);  torch Δ = lr/(1 − β1)·m/(√v/c₂ + ε) = (1.2/13, 0.6/7)
+//                      keras Δ = lr/(1 − β1)·m/((√v + ε)/c₂)  (β2 as the f32 the backends get: its 1 − β2 is 1.3e-5 off)
+describe.each(BACKENDS)("epsilonConvention 'keras' on %s: ε inside the root (Adagrad, RMSprop), before the bias correction (Adam)", (backend) => {
+  const first = async (optimizer: OptimizerSpec) => (await steps(backend, optimizer, [0.1]))[0].p;
+  const b2 = Math.fround(0.999), c2 = Math.sqrt(1 - b2);
+  const adamKeras = (gAbs: number) => (0.1 / (1 - Math.fround(0.9))) * (Math.fround(1 - Math.fround(0.9)) * gAbs) / ((Math.sqrt(Math.fround(1 - b2) * gAbs * gAbs) + 1) / c2);
+
+  it('adagrad', async () => {
+    expectNear(await first({ name: 'adagrad', epsilon: 1, epsilonConvention: 'keras' }), [1.2 / Math.sqrt(145), 0.6 / Math.sqrt(37)]);
+    expectNear(await first({ name: 'adagrad', epsilon: 1 }), [1.2 / 13, 0.6 / 7]);
+  });
+  it('rmsprop, plain and centered (ḡ = 0.1·g: s − ḡ² = (12.96, 3.24))', async () => {
+    expectNear(await first({ name: 'rmsprop', rho: 0.9, epsilon: 1, epsilonConvention: 'keras' }), [1.2 / Math.sqrt(15.4), 0.6 / Math.sqrt(4.6)]);
+    expectNear(await first({ name: 'rmsprop', rho: 0.9, epsilon: 1 }), [1.2 / (Math.sqrt(14.4) + 1), 0.6 / (Math.sqrt(3.6) + 1)]);
+    expectNear(await first({ name: 'rmsprop', rho: 0.9, epsilon: 1, centered: true, epsilonConvention: 'keras' }), [1.2 / Math.sqrt(13.96), 0.6 / Math.sqrt(4.24)]);
+  });
+  it('adam', async () => {
+    expectNear(await first({ name: 'adam', epsilon: 1, epsilonConvention: 'keras' }), [adamKeras(12), adamKeras(6)]);
+    expectNear(await first({ name: 'adam', epsilon: 1 }), [1.2 / 13, 0.6 / 7]);
+  });
+  it("is what defaults: 'keras' picks for them", () => {
+    for (const name of ['adagrad', 'rmsprop', 'adam', 'adamw'] as const) expect(normalizeOptimizer({ name, defaults: 'keras' }).epsilonConvention).toBe('keras');
+    expect(normalizeOptimizer({ name: 'adam' }).epsilonConvention).toBe('pytorch');
   });
 });

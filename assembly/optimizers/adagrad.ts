@@ -1,13 +1,14 @@
 // AdaGrad (Duchi et al. 2011), as torch.optim.Adagrad (no lr decay):
 //   s ← s + g²          (s starts at initialAccumulator)
-//   p ← p − lr g / (√s + ε)
+//   p ← p − lr g / (√s + ε)         keras ε: p ← p − lr g / √(s + ε)  (keras.optimizers.Adagrad)
 // Slot 0: s.
-export function adagradStep(p: usize, g: usize, s: usize, n: i32, lr: f32, eps: f32): void {
+export function adagradStep(p: usize, g: usize, s: usize, n: i32, lr: f32, eps: f32, kerasEps: bool): void {
   const vlr = f32x4.splat(lr), veps = f32x4.splat(eps);
   for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
     const gi = v128.load(g + o);
     const si = f32x4.add(v128.load(s + o), f32x4.mul(gi, gi));
     v128.store(s + o, si);
-    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, f32x4.div(gi, f32x4.add(f32x4.sqrt(si), veps)))));
+    const d = kerasEps ? f32x4.sqrt(f32x4.add(si, veps)) : f32x4.add(f32x4.sqrt(si), veps);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, f32x4.div(gi, d))));
   }
 }

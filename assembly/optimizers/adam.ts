@@ -5,10 +5,12 @@
 //   v ← β2 v + (1 − β2) g²
 //   amsgrad: v̂ ← max(v̂, v), use v̂ below instead of v
 //   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+//   keras ε (keras.optimizers.Adam): ε added before the bias correction,
+//     p ← p − (lr / (1 − β1^t)) · m / ((√v + ε) / √(1 − β2^t))
 // The bias corrections are computed in f64 once per step.
 // Slots: 0 m, 1 v, 2 v̂.
 export function adamStep(p: usize, g: usize, m: usize, v: usize, vMax: usize, n: i32, lr: f32,
-                         b1: f32, b2: f32, eps: f32, t: f64, amsgrad: bool, decoupledDecay: f32): void {
+                         b1: f32, b2: f32, eps: f32, t: f64, amsgrad: bool, decoupledDecay: f32, kerasEps: bool): void {
   const stepSize = f32x4.splat(<f32>(<f64>lr / (1.0 - Math.pow(<f64>b1, t))));
   const correction2 = f32x4.splat(<f32>Math.sqrt(1.0 - Math.pow(<f64>b2, t)));
   const decay = f32x4.splat(<f32>(1.0 - <f64>lr * <f64>decoupledDecay));
@@ -26,7 +28,7 @@ export function adamStep(p: usize, g: usize, m: usize, v: usize, vMax: usize, n:
       vi = f32x4.max(v128.load(vMax + o), vi);
       v128.store(vMax + o, vi);
     }
-    const denom = f32x4.add(f32x4.div(f32x4.sqrt(vi), correction2), veps);
+    const denom = kerasEps ? f32x4.div(f32x4.add(f32x4.sqrt(vi), veps), correction2) : f32x4.add(f32x4.div(f32x4.sqrt(vi), correction2), veps);
     v128.store(p + o, f32x4.sub(pi, f32x4.mul(stepSize, f32x4.div(mi, denom))));
   }
 }

@@ -26,6 +26,7 @@ export const FLAG_NESTEROV: i32 = 1;
 export const FLAG_CENTERED: i32 = 2;
 export const FLAG_AMSGRAD: i32 = 4;
 export const FLAG_KERAS_MOMENTUM: i32 = 8;
+export const FLAG_KERAS_EPSILON: i32 = 16;
 
 export let optimizerKind: i32 = OPT_SGD;
 let flags: i32 = 0;
@@ -78,10 +79,10 @@ function rule(from: i32, n: i32, lr: f32, t: f64, product: f64): f64 {
   const stride = <usize>slotStride << 2;
   const s0 = slotsPtr + off, s1 = s0 + stride, s2 = s1 + stride;
   if (optimizerKind == OPT_SGD) sgdStep(p, g, s0, n, lr, h0, (flags & FLAG_NESTEROV) != 0, (flags & FLAG_KERAS_MOMENTUM) != 0);
-  else if (optimizerKind == OPT_ADAGRAD) adagradStep(p, g, s0, n, lr, h0);
-  else if (optimizerKind == OPT_RMSPROP) rmspropStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, (flags & FLAG_CENTERED) != 0);
+  else if (optimizerKind == OPT_ADAGRAD) adagradStep(p, g, s0, n, lr, h0, (flags & FLAG_KERAS_EPSILON) != 0);
+  else if (optimizerKind == OPT_RMSPROP) rmspropStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, (flags & FLAG_CENTERED) != 0, (flags & FLAG_KERAS_EPSILON) != 0);
   else if (optimizerKind == OPT_ADADELTA) adadeltaStep(p, g, s0, s1, n, lr, h0, h1);
-  else if (optimizerKind == OPT_ADAM) adamStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, t, (flags & FLAG_AMSGRAD) != 0, h3);
+  else if (optimizerKind == OPT_ADAM) adamStep(p, g, s0, s1, s2, n, lr, h0, h1, h2, t, (flags & FLAG_AMSGRAD) != 0, h3, (flags & FLAG_KERAS_EPSILON) != 0);
   else if (optimizerKind == OPT_ADAMAX) adamaxStep(p, g, s0, s1, n, lr, h0, h1, h2, t);
   else return nadamStep(p, g, s0, s1, n, lr, h0, h1, h2, h3, t, product);
   return product;

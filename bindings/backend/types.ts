@@ -61,6 +61,7 @@ export const FLAG_NESTEROV = 1;
 export const FLAG_CENTERED = 2;
 export const FLAG_AMSGRAD = 4;
 export const FLAG_KERAS_MOMENTUM = 8;
+export const FLAG_KERAS_EPSILON = 16;
 
 /** Hyperparameters h0..h3 in the order each update rule takes them (see assembly/optimizers/index.ts). */
 export function optimizerHyperparameters(o: NormalizedOptimizer): [number, number, number, number] {
@@ -78,7 +79,7 @@ export function optimizerHyperparameters(o: NormalizedOptimizer): [number, numbe
 
 export function optimizerFlags(o: NormalizedOptimizer): number {
   return (o.nesterov ? FLAG_NESTEROV : 0) | (o.centered ? FLAG_CENTERED : 0) | (o.amsgrad ? FLAG_AMSGRAD : 0) |
-    (o.momentumConvention === 'keras' ? FLAG_KERAS_MOMENTUM : 0);
+    (o.momentumConvention === 'keras' ? FLAG_KERAS_MOMENTUM : 0) | (o.epsilonConvention === 'keras' ? FLAG_KERAS_EPSILON : 0);
 }
 
 /** L2 (coupled) weight decay: AdamW's decay is decoupled and goes through the hyperparameters instead. */

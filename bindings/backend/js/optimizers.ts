@@ -51,6 +51,7 @@ export interface LrRange { from: number; to: number; scale: number }
 /** The update rule on params [from, to); returns Nadam's new μ product (the old one for the others). */
 function rule(o: NormalizedOptimizer, s: OptimizerState, lr: number, from: number, to: number, t: number, product: number): number {
   const { p, g, slots } = s;
+  const kerasEps = o.epsilonConvention === 'keras';
   const [s0, s1, s2] = slots;
   switch (o.name) {
     case 'sgd': {
@@ -80,7 +81,8 @@ function rule(o: NormalizedOptimizer, s: OptimizerState, lr: number, from: numbe
       for (let i = from; i < to; i++) {
         const si = f(s0[i] + f(g[i] * g[i]));
         s0[i] = si;
-        p[i] = f(p[i] - f(lr * f(g[i] / f(f(Math.sqrt(si)) + eps))));
+        const d = kerasEps ? f(Math.sqrt(f(si + eps))) : f(f(Math.sqrt(si)) + eps);
+        p[i] = f(p[i] - f(lr * f(g[i] / d)));
       }
       return product;
     }
@@ -94,9 +96,10 @@ function rule(o: NormalizedOptimizer, s: OptimizerState, lr: number, from: numbe
         if (o.centered) {
           const ai = f(f(rho * s2[i]) + f(keep * gi));
           s2[i] = ai;
-          d = f(f(Math.sqrt(f(si - f(ai * ai)))) + eps);
+          const centered = f(si - f(ai * ai));
+          d = kerasEps ? f(Math.sqrt(f(centered + eps))) : f(f(Math.sqrt(centered)) + eps);
         } else {
-          d = f(f(Math.sqrt(si)) + eps);
+          d = kerasEps ? f(Math.sqrt(f(si + eps))) : f(f(Math.sqrt(si)) + eps);
         }
         if (mu !== 0) {
           const bi = f(f(mu * s1[i]) + f(gi / d));
@@ -140,7 +143,7 @@ function rule(o: NormalizedOptimizer, s: OptimizerState, lr: number, from: numbe
           vi = Math.max(s2[i], vi);
           s2[i] = vi;
         }
-        const denom = f(f(f(Math.sqrt(vi)) / correction2) + eps);
+        const denom = kerasEps ? f(f(f(Math.sqrt(vi)) + eps) / correction2) : f(f(f(Math.sqrt(vi)) / correction2) + eps);
         p[i] = f(pi - f(stepSize * f(mi / denom)));
       }
       return product;

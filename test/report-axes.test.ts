@@ -113,12 +113,14 @@ describe('the heatmap of two numeric axes', () => {
     expect(svg).toContain(`>${best[0]!.text}<`);
   });
 
-  it('lr × batch size gets one too; a single numeric axis (lr × optimizer name) does not', async () => {
+  it('lr × batch size gets one too; a single numeric axis (lr × optimizer name, or a momentum of one value) does not', async () => {
     const results = grid([64, 32].flatMap((b) => lrs.map((lr, i) => [{ 'optimizer.lr': lr, batchSize: b }, 0.2 + 0.1 * i + (b === 32 ? 0.05 : 0)] as [AxisValues, number])), 1);
     const analysis = analyzeSweep(results);
     const spec = heatmapSpec({ analysis, axes: ['optimizer.lr', 'batchSize'], results });
     expect((spec!.data as { values: unknown[] }).values).toHaveLength(8);
     const named = grid(['sgd', 'adam'].flatMap((name) => lrs.map((lr) => [{ 'optimizer.lr': lr, 'optimizer.name': name }, 0.3] as [AxisValues, number])), 1);
     expect(heatmapSpec({ analysis: analyzeSweep(named), axes: ['optimizer.lr', 'optimizer.name'], results: named })).toBeNull();
+    const oneMomentum = grid(lrs.map((lr) => [{ 'optimizer.lr': lr, 'optimizer.momentum': 0.9 }, 0.3] as [AxisValues, number]), 1);
+    expect(heatmapSpec({ analysis: analyzeSweep(oneMomentum), axes: ['optimizer.lr', 'optimizer.momentum'], results: oneMomentum })).toBeNull();
   });
 });

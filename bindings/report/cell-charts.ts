@@ -134,16 +134,16 @@ export function categorySensitivitySpec(input: CellChartInput): VegaLiteSpec | n
   };
 }
 
-/** The swept params other than the analysis axis whose values are all finite numbers. */
+/** The swept params other than the analysis axis whose values are all finite numbers, and not all the same. */
 function numericOthers(input: CellChartInput): string[] {
   const { analysis, results } = input;
-  return input.axes.filter((a) => a !== analysis.axis && results.length > 0
+  return input.axes.filter((a) => a !== analysis.axis && new Set(results.map((r) => r.params[a])).size > 1
     && results.every((r) => typeof r.params[a] === 'number' && Number.isFinite(r.params[a])));
 }
 
-/** Whether the sweep has two numeric axes, the analysis axis and another: then heatmapSpec draws something. */
-export function hasHeatmap(input: CellChartInput): boolean {
-  return input.analysis.sensitivity.some((p) => p.label === undefined) && numericOthers(input).length > 0;
+/** The axis down the heatmap (the first other numeric axis), or null when there is no heatmap to draw. */
+export function heatmapRows(input: CellChartInput): string | null {
+  return input.analysis.sensitivity.some((p) => p.label === undefined) ? numericOthers(input)[0] ?? null : null;
 }
 
 /**
@@ -154,10 +154,10 @@ export function hasHeatmap(input: CellChartInput): boolean {
  * configuration is outlined. null without two numeric axes.
  */
 export function heatmapSpec(input: CellChartInput): VegaLiteSpec | null {
-  if (!hasHeatmap(input)) return null;
+  const yAxis = heatmapRows(input);
+  if (yAxis === null) return null;
   const { analysis } = input;
   const name = axisNamer(input.axes.length ? input.axes : [analysis.axis]);
-  const yAxis = numericOthers(input)[0]!;
   const points = analysis.sensitivity.filter((p) => p.label === undefined && typeof p.group[yAxis] === 'number');
   const rest = (p: SensitivityPoint) => {
     const others = Object.fromEntries(Object.entries(p.group).filter(([k]) => k !== yAxis));

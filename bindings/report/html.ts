@@ -15,7 +15,7 @@ import {
   accuracyGridSpec, finderSpec, gridLayout, lossGridSpec, renderChart, runAccuracySpec, runLossSpec, runLrSpec, scheduleSpec, uCurveSpec,
   type VegaLiteSpec,
 } from './charts.js';
-import { categorySensitivitySpec, heatmapSpec } from './cell-charts.js';
+import { categorySensitivitySpec, heatmapRows, heatmapSpec } from './cell-charts.js';
 import type { FinderReportInput, RunReportInput, SweepReportInput } from './types.js';
 import {
   axisNamer, displayJson, escapeHtml as e, formatMs, formatNumber, formatPercent, formatValue, historyNumbers, trialNumbers,
@@ -310,7 +310,7 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
   const down = layout.rows.length > 1 ? layout.rowTitle : '';
   const categorical = analysis.sensitivity.some((p) => p.label !== undefined);
   const heatmap = heatmapSpec({ analysis, axes, results });
-  const heatDown = heatmap ? axes.filter((a) => a !== analysis.axis && results.every((r) => typeof r.params[a] === 'number'))[0]! : '';
+  const heatDown = heatmap ? heatmapRows({ analysis, axes, results })! : '';
 
   const [uCurve, heat, lossGrid, accGrid, schedules] = await Promise.all([
     categorical

@@ -111,3 +111,11 @@ it("runs the issue's setups: the exact data, no guard, Keras's defaults for each
   expect(trials.get('decay')!.map((t) => t.spec.schedule)).toEqual([1e-1, 1e-2, 1e-3, 1e-4].map((rate) => (
     { name: 'inverse_time', rate, decaySteps: 1, unit: 'step' })));
 });
+
+it('--repeats N runs each value N times with seeds 1 … N; bad options are refused by name', () => {
+  const trials = tutorialTrials({ repeats: 3, epochs: 7 }).get('momentum')!;
+  expect(trials.map((t) => [t.params['optimizer.momentum'], t.repeat, t.spec.seed, t.spec.epochs])).toEqual(
+    [0, 0.5, 0.9, 0.99].flatMap((m) => [0, 1, 2].map((r) => [m, r, 1 + r, 7])));
+  expect(() => tutorialTrials({ repeats: 0 })).toThrow(/repeats/);
+  expect(() => tutorialTrials({ epochs: 1.5 })).toThrow(/epochs/);
+});

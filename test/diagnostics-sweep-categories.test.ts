@@ -76,6 +76,20 @@ describe('analyzeSweep on optimizer.name', () => {
   });
 });
 
+describe('analyzeSweep on optimizer.name × momentum, where adam has no momentum', () => {
+  it('draws against optimizer.name and compares adam with sgd at its best momentum', () => {
+    const results = sweepOf([
+      { params: { 'optimizer.momentum': 0, 'optimizer.name': 'sgd' }, kinds: [['good', 0.4], ['good', 0.4]] },
+      { params: { 'optimizer.name': 'adam' }, kinds: [['good', 0.2], ['good', 0.2]] },
+      { params: { 'optimizer.momentum': 0.9, 'optimizer.name': 'sgd' }, kinds: [['good', 0.3], ['good', 0.3]] },
+    ]);
+    const a = analyzeSweep(results);
+    expect(a.axis).toBe('optimizer.name');
+    expect(a.recommended!.value).toBe('adam');
+    expect(a.recommended!.explanation).toMatch(/sgd \(momentum 0\.9\) ends at 0\.297, 50% above the best\.$/);
+  });
+});
+
 describe('analyzeSweep on schedule objects', () => {
   const constant = { name: 'constant' };
   const decay = { name: 'inverse_time', rate: 0.01 };

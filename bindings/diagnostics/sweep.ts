@@ -361,27 +361,30 @@ function recommendCategory(
   // elsewhere (sgd with its best momentum beside adam, which has none), named by what differs.
   const close: string[] = [];
   const rest: string[] = [];
-  const rank = (i: number) => (i === -1 ? Infinity : (isStable(points[i]!, stats[i]!) ? 0 : 1e300) + (Number.isFinite(stats[i]!.finalLoss.mean) ? stats[i]!.finalLoss.mean : 1e301));
+  const own = (i: number) => points[i]!.groupKey === a.groupKey;
+  const stable = (i: number) => isStable(points[i]!, stats[i]!);
+  const mean = (i: number) => (Number.isFinite(stats[i]!.finalLoss.mean) ? stats[i]!.finalLoss.mean : Infinity);
+  const better = (i: number, j: number) =>
+    own(i) !== own(j) ? own(i) : stable(i) !== stable(j) ? stable(i) : mean(i) < mean(j);
   const byCategory = new Map<number, number>();
   points.forEach((p, i) => {
     if (p.x === a.x) return;
-    const current = byCategory.get(p.x) ?? -1;
-    const own = (j: number) => j >= 0 && points[j]!.groupKey === a.groupKey;
-    if (current === -1 || (own(i) && !own(current)) || (own(i) === own(current) && rank(i) < rank(current))) byCategory.set(p.x, i);
+    const current = byCategory.get(p.x);
+    if (current === undefined || better(i, current)) byCategory.set(p.x, i);
   });
   for (const i of [...byCategory.values()].sort((x, y) => points[x]!.x - points[y]!.x)) {
     const p = points[i]!;
     const differs = Object.entries(p.group).filter(([k, v]) => JSON.stringify(a.group[k]) !== JSON.stringify(v));
     const name = `${p.category!.label}${differs.length ? ` (${differs.map(([k, v]) => `${lastSegment(k)} ${fmtAxisValue(v)}`).join(', ')})` : ''}`;
-    const mean = stats[i]!.finalLoss.mean;
-    if (isStable(p, stats[i]!) && mean <= threshold) {
-      close.push(`${name} (${fmtLoss(mean)})`);
+    const loss = stats[i]!.finalLoss.mean;
+    if (isStable(p, stats[i]!) && loss <= threshold) {
+      close.push(`${name} (${fmtLoss(loss)})`);
     } else if (p.diverged > 0) {
       rest.push(`${name} diverges${p.labels.length > 1 ? ` in ${p.diverged} of ${p.labels.length} repeats` : ''}`);
     } else if (!isStable(p, stats[i]!)) {
-      rest.push(`${name} oscillates (final loss ${fmtLoss(mean)})`);
+      rest.push(`${name} oscillates (final loss ${fmtLoss(loss)})`);
     } else {
-      rest.push(`${name} ends at ${fmtLoss(mean)}, ${fmtRatioAbove(mean, best.mean)} above the best`);
+      rest.push(`${name} ends at ${fmtLoss(loss)}, ${fmtRatioAbove(loss, best.mean)} above the best`);
     }
   }
   const parts = [`${short} = ${a.category!.label} reaches the lowest mean final loss (${fmtLoss(best.mean)}${repeats}${groupText})`];

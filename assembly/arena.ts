@@ -5,7 +5,7 @@
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
 //   | per layer: Z, A (A = Z for linear) | batch X | batch Y | two gradient
 //   buffers | a row of zeros | a product's packed panel | softmax stats | 16 spare bytes
-//   | data: train X, Y, permutation | val X, Y | scratch X, Y
+//   | data: train X, Y, permutation, LR and loss per batch | val X, Y | scratch X, Y
 //
 // The products' tail columns read up to 12 bytes past a row (kernels/gemm.ts);
 // the spare bytes keep those reads inside memory.
@@ -46,6 +46,8 @@ export const dataX = memory.data(3 * 8, 16);
 export const dataY = memory.data(3 * 8, 16);
 export const dataRows = memory.data(3 * 4, 16);
 export let permPtr: usize = 0;
+export let lrTablePtr: usize = 0; // f32 per batch
+export let lossTablePtr: usize = 0; // f64 per batch
 
 @inline export function field(l: i32, f: i32): i32 {
   return load<i32>(layers + ((<usize>(l * L_FIELDS + f)) << 2));
@@ -173,7 +175,12 @@ export function dataReserve(slot: i32, rows: i32): void {
   let top = dataTop;
   const x = top; top = align16(top + ((<usize>rows * <usize>inputDim()) << 2));
   const y = top; top = align16(top + ((<usize>rows * <usize>outputDim()) << 2));
-  if (slot == 0) { permPtr = top; top = align16(top + (<usize>rows << 2)); }
+  if (slot == 0) {
+    permPtr = top; top = align16(top + (<usize>rows << 2));
+    // An epoch has at most `rows` batches: room for each one's LR and loss (network.ts trainBatches).
+    lrTablePtr = top; top = align16(top + (<usize>rows << 2));
+    lossTablePtr = top; top = align16(top + (<usize>rows << 3));
+  }
   ensureMemory(top);
   if (slot != 2) dataTop = top;
   store<usize>(dataX + (<usize>slot << 3), x);

@@ -5,7 +5,8 @@
 // Setup, once per model:  setLayerCount, setLayer (+ setLayerLrScale) × L, setLoss, setOptimizer, layout,
 //                         initParams, resetOptimizer
 // Once per data set:      dataReset, dataReserve (then TS writes rows at dataXPtr/dataYPtr)
-// Training:               beginEpoch once per epoch, trainBatch once per minibatch.
+// Training:               beginEpoch once per epoch, trainBatch once per minibatch (or
+//                         trainBatches for many, with an LR table, where nothing observes single steps).
 import * as arena from './arena';
 import { initFill } from './init';
 import { rngSeed } from './random';
@@ -17,8 +18,8 @@ export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scrat
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
 export { gemmNN, gemmNT, gemmTN } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';
-export { setLoss, beginEpoch, trainBatch, computeGradients, evaluateSlot, predictRows } from './network';
-export { setOptimizer, resetOptimizer } from './optimizers/index';
+export { setLoss, beginEpoch, trainBatch, trainBatches, sliceGradients, computeGradients, evaluateSlot, predictRows } from './network';
+export { setOptimizer, resetOptimizer, applyUpdate } from './optimizers/index';
 
 /** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
 export function layout(cap: i32): usize {
@@ -44,5 +45,7 @@ export function slotStride(): i32 { return arena.slotStride; }
 export function slotCount(): i32 { return arena.slotCount; }
 export function dataXPtr(slot: i32): usize { return arena.slotX(slot); }
 export function dataYPtr(slot: i32): usize { return arena.slotY(slot); }
+export function lrTablePtr(): usize { return arena.lrTablePtr; }
+export function lossTablePtr(): usize { return arena.lossTablePtr; }
 export function correctCount(): i32 { return net.correctCount; }
 export function epochCorrect(): i32 { return net.epochCorrect; }

@@ -2,7 +2,7 @@
 // gather → forward → loss → backward → update for one minibatch.
 import {
   layerCount, field, ptrField, L_OUT, L_ACT, L_A, L_Z, inputDim, outputDim, batchCap,
-  batchXPtr, batchYPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows,
+  batchXPtr, batchYPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows, lrTablePtr, lossTablePtr,
 } from './arena';
 import { denseForward, denseBackward, denseActivationBackward } from './layers/dense';
 import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/losses';
@@ -43,17 +43,20 @@ function forward(x: usize, rows: i32): void {
   }
 }
 
-function outputLoss(y: usize, rows: i32, withGradient: bool): f64 {
+function outputLoss(y: usize, rows: i32, withGradient: bool, scaleRows: i32): f64 {
   const last = layerCount - 1;
-  const loss = lossAndGradient(lossKind, ptrField(last, L_Z), ptrField(last, L_A), y, grad0Ptr, rows, field(last, L_OUT), withGradient);
+  const loss = lossAndGradient(lossKind, ptrField(last, L_Z), ptrField(last, L_A), y, grad0Ptr, rows, field(last, L_OUT), withGradient, scaleRows);
   correctCount = lastCorrect;
   return loss;
 }
 
-/** Forward, loss and backward on rows at x (targets at y); grads end up in the grads area. Returns the mean loss. */
-function gradients(x: usize, y: usize, rows: i32): f64 {
+/**
+ * Forward, loss and backward on rows at x (targets at y), as part of a batch
+ * of `batchRows` rows; grads end up in the grads area. Returns the summed loss.
+ */
+function gradients(x: usize, y: usize, rows: i32, batchRows: i32): f64 {
   forward(x, rows);
-  const loss = outputLoss(y, rows, true);
+  const loss = outputLoss(y, rows, true, batchRows);
   const last = layerCount - 1;
   const act = field(last, L_ACT);
   // Softmax + CE and sigmoid + BCE already produced dZ; other pairs produced dA.
@@ -65,11 +68,11 @@ function gradients(x: usize, y: usize, rows: i32): f64 {
     denseBackward(l, input, d, l == 0 ? 0 : other, rows);
     const t = d; d = other; other = t;
   }
-  return loss / <f64>rows;
+  return loss;
 }
 
-/** Trains on rows perm[start .. start+rows) of the train slot; returns their mean loss. */
-export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
+/** Copies rows perm[start .. start+rows) of the train slot into the batch buffers. */
+function gatherBatch(start: i32, rows: i32): void {
   const inDim = inputDim(), outDim = outputDim();
   const inBytes = <usize>inDim << 2, outBytes = <usize>outDim << 2;
   const x = slotX(0), y = slotY(0);
@@ -78,16 +81,50 @@ export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
     copyFloats(batchXPtr + <usize>r * inBytes, x + row * inBytes, inDim);
     copyFloats(batchYPtr + <usize>r * outBytes, y + row * outBytes, outDim);
   }
-  const loss = gradients(batchXPtr, batchYPtr, rows);
+}
+
+/** Trains on rows perm[start .. start+rows) of the train slot; returns their mean loss. */
+export function trainBatch(start: i32, rows: i32, lr: f32): f64 {
+  gatherBatch(start, rows);
+  const loss = gradients(batchXPtr, batchYPtr, rows, rows) / <f64>rows;
   epochCorrect += correctCount;
   applyUpdate(lr);
   return loss;
 }
 
+/**
+ * One thread's part of a data-parallel step: the gradients of rows
+ * perm[start .. start+rows), scaled as part of a batch of `batchRows` rows
+ * (so the parts add up to the batch's gradient), without the update.
+ * Returns the summed loss of the rows; correctCount counts them.
+ */
+export function sliceGradients(start: i32, rows: i32, batchRows: i32): f64 {
+  gatherBatch(start, rows);
+  return gradients(batchXPtr, batchYPtr, rows, batchRows);
+}
+
+/**
+ * Batches first … first+count−1 of the epoch (batch b: rows b·size … of the
+ * order, the last one of the epoch may be short), each exactly as one
+ * trainBatch call with the LR at lrTable[b − first]; its loss goes to
+ * lossTable[b − first]. Stops after a batch whose loss is not finite or above
+ * `bound` (the caller then judges it). Returns the number of batches trained.
+ */
+export function trainBatches(first: i32, count: i32, size: i32, bound: f64): i32 {
+  const n = slotRows(0);
+  for (let i = 0; i < count; i++) {
+    const start = (first + i) * size;
+    const loss = trainBatch(start, min(size, n - start), load<f32>(lrTablePtr + (<usize>i << 2)));
+    store<f64>(lossTablePtr + (<usize>i << 3), loss);
+    if (!isFinite(loss) || loss > bound) return i + 1;
+  }
+  return count;
+}
+
 /** Gradients only (no update) of rows [start, start+rows) of a slot, in order; returns their mean loss. */
 export function computeGradients(slot: i32, start: i32, rows: i32): f64 {
   return gradients(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2),
-                   slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows);
+                   slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, rows) / <f64>rows;
 }
 
 /** Loss summed over all rows of a slot, in chunks of batchCap; correctCount totals the chunks. */
@@ -98,7 +135,7 @@ export function evaluateSlot(slot: i32): f64 {
   for (let start = 0; start < n; start += batchCap) {
     const rows = min(batchCap, n - start);
     forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows);
-    total += outputLoss(slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, false);
+    total += outputLoss(slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, false, rows);
     correct += correctCount;
   }
   correctCount = correct;

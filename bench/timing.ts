@@ -2,7 +2,7 @@
  * Side-by-side timing. The machine drifts between fast and slow states for
  * minutes at a time, so peers are measured interleaved (A B C, A B C, …) in
  * one process and compared by the ratio of their medians, never by absolute
- * times across runs.
+ * times across runs; the f32x4 peak (peak.ts) runs as one more peer.
  */
 export interface Peer {
   name: string;
@@ -40,15 +40,33 @@ export async function measure(peers: Peer[], rounds: number, warmup = 1): Promis
   });
 }
 
-/** A markdown table: time per run, and each peer's time as a multiple of the reference's. */
-export function ratioTable(title: string, timings: PeerTiming[], reference: string, unit?: { label: string; perRun: number }): string {
+export interface TableOptions {
+  /** Rows (samples) per run: adds a samples/s column. */
+  samplesPerRun?: number;
+  /** Floating-point operations per run, and the peak measured beside: adds GFLOP/s and % of peak. */
+  flopsPerRun?: number;
+  peakGflops?: number;
+}
+
+/** A markdown table: time per run, each peer's time as a multiple of the reference's, and its share of the peak. */
+export function ratioTable(title: string, timings: PeerTiming[], reference: string, o: TableOptions = {}): string {
   const ref = timings.find((t) => t.name === reference)!;
-  const lines = [`### ${title}`, '', `| peer | median ms | min ms | × ${reference} time |${unit ? ` ${unit.label} |` : ''} check |`,
-    `|---|---:|---:|---:|${unit ? '---:|' : ''}---:|`];
+  const flops = o.flopsPerRun !== undefined && o.peakGflops !== undefined;
+  const lines = [`### ${title}`, '',
+    `| peer | median ms | min ms | × ${reference} time |${o.samplesPerRun ? ' samples/s |' : ''}${flops ? ' GFLOP/s | % of peak |' : ''} check |`,
+    `|---|---:|---:|---:|${o.samplesPerRun ? '---:|' : ''}${flops ? '---:|---:|' : ''}---:|`];
   for (const t of timings) {
-    const perSecond = unit ? unit.perRun / (t.medianMs / 1000) : 0;
-    const rate = unit ? ` ${perSecond.toFixed(perSecond >= 1000 ? 0 : 1)} |` : '';
-    lines.push(`| ${t.name} | ${t.medianMs.toFixed(2)} | ${t.minMs.toFixed(2)} | ${(t.medianMs / ref.medianMs).toFixed(2)} |${rate} ${t.check.toPrecision(4)} |`);
+    let extra = '';
+    if (o.samplesPerRun) {
+      const perSecond = o.samplesPerRun / (t.medianMs / 1000);
+      extra += ` ${perSecond.toFixed(perSecond >= 1000 ? 0 : 1)} |`;
+    }
+    if (flops) {
+      const gflops = o.flopsPerRun! / (t.medianMs * 1e6);
+      extra += ` ${gflops.toPrecision(3)} | ${((100 * gflops) / o.peakGflops!).toFixed(1)} |`;
+    }
+    lines.push(`| ${t.name} | ${t.medianMs.toFixed(2)} | ${t.minMs.toFixed(2)} | ${(t.medianMs / ref.medianMs).toFixed(2)} |${extra} ${t.check.toPrecision(4)} |`);
   }
+  if (o.peakGflops !== undefined) lines.push('', `f32x4 multiply-add peak, measured interleaved: ${o.peakGflops.toPrecision(3)} GFLOP/s.`);
   return lines.join('\n') + '\n';
 }

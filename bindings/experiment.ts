@@ -79,6 +79,8 @@ export interface RunOptions {
   wasm?: WasmSource;
   /** Continue from a model saved with save() (its epochs count toward spec.epochs). */
   resumeFrom?: Uint8Array;
+  /** Threads for the fit (FitOptions.threads). */
+  threads?: number;
 }
 
 /**
@@ -124,7 +126,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
     validationData: test && spec.validationSplit === undefined ? test : undefined,
     callbacks: options.callbacks, signal: options.signal,
     schedule: spec.schedule, plateau: spec.plateau, earlyStopping: spec.earlyStopping, divergence: spec.divergence,
-    recordStepLr: spec.recordStepLr,
+    recordStepLr: spec.recordStepLr, threads: options.threads,
   });
   const result: ExperimentResult = { history, train: model.evaluate(train), model };
   if (test) result.test = model.evaluate(test);

@@ -38,6 +38,12 @@ export interface FitOptions extends LrPolicySpec {
   initialEpoch?: number;
   /** Also record the LR of every step in history.stepLr. */
   recordStepLr?: boolean;
+  /**
+   * Threads that train this one model, each on a slice of every minibatch
+   * (Node, wasm backend; default 1). Deterministic for a given count; other
+   * counts agree up to float32 reduction error.
+   */
+  threads?: number;
 }
 
 export interface ResolvedFitOptions extends LrPolicySpec {
@@ -50,10 +56,11 @@ export interface ResolvedFitOptions extends LrPolicySpec {
   signal?: AbortSignal;
   initialEpoch?: number;
   recordStepLr: boolean;
+  threads: number;
 }
 
 const KEYS = ['epochs', 'batchSize', 'shuffle', 'validationData', 'validationSplit', 'callbacks', 'signal', 'initialEpoch',
-  'recordStepLr', 'schedule', 'plateau', 'earlyStopping', 'divergence'];
+  'recordStepLr', 'threads', 'schedule', 'plateau', 'earlyStopping', 'divergence'];
 
 export function resolveFitOptions(options: unknown): ResolvedFitOptions {
   const o = checkObject('fit', options);
@@ -77,6 +84,7 @@ export function resolveFitOptions(options: unknown): ResolvedFitOptions {
     signal: o.signal as AbortSignal | undefined,
     initialEpoch: o.initialEpoch === undefined ? undefined : checkNumber('fit.initialEpoch', o.initialEpoch, { min: 0, integer: true }),
     recordStepLr: checkBoolean('fit.recordStepLr', o.recordStepLr, false),
+    threads: numberOr('fit.threads', o.threads, 1, { min: 1, max: 64, integer: true }),
     // Validated by LrPolicy, which knows the data and the number of steps.
     schedule: o.schedule as LrPolicySpec['schedule'],
     plateau: o.plateau as LrPolicySpec['plateau'],

@@ -113,6 +113,16 @@ export class LrPolicy {
     this.state.scale = lr / scheduled;
   }
 
+  /**
+   * A finite batch loss at or below this cannot make checkBatchLoss report
+   * divergence in the current state, so the core may train on without asking
+   * (-Infinity before the first batch, which sets the reference).
+   */
+  quietLossBound(): number {
+    if (this.state.referenceLoss === undefined) return -Infinity;
+    return this.#divergenceFactor === null ? Infinity : this.#divergenceFactor * this.state.referenceLoss;
+  }
+
   /** Returns a reason when this batch loss means the run diverged. */
   checkBatchLoss(loss: number): string | null {
     if (!Number.isFinite(loss)) return `the training loss became ${loss}`;

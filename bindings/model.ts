@@ -3,6 +3,7 @@
  * evaluate, predict, and save/load weights together with optimizer state.
  */
 import { createBackend, BACKENDS, type Backend, type BackendKind, type WasmSource } from './backend/index.js';
+import { WasmBackend } from './backend/wasm.js';
 import { SCRATCH, TRAIN, VALIDATION } from './backend/types.js';
 import { LrlabError } from './errors.js';
 import { resolveFitOptions, type FitOptions } from './fit-options.js';
@@ -144,11 +145,13 @@ export class Model {
     backend.setBatchCapacity(capacity);
     backend.setData(TRAIN, train.x.data.subarray(0, trainRows * train.x.cols), train.y.data.subarray(0, trainRows * train.y.cols), trainRows);
     if (validation) backend.setData(VALIDATION, validation.x.data, validation.y.data, validation.x.rows);
-    const state: TrainingState = { backend, seed: this.seed, epochsTrained: this.epochsTrained, policy: this.policy };
+    const threaded = o.threads > 1 ? await startThreads(backend, o.threads, train, trainRows) : undefined;
+    const state: TrainingState = { backend: threaded ?? backend, seed: this.seed, epochsTrained: this.epochsTrained, policy: this.policy };
     try {
       return await fitLoop(state, { trainRows, validationRows: validation?.x.rows ?? 0 }, o);
     } finally {
       this.epochsTrained = state.epochsTrained;
+      await threaded?.close();
     }
   }
 
@@ -236,4 +239,15 @@ function sliceRows(ds: Dataset, from: number, to: number): Dataset {
     x: { data: x.data.subarray(from * x.cols, to * x.cols), rows: to - from, cols: x.cols },
     y: { data: y.data.subarray(from * y.cols, to * y.cols), rows: to - from, cols: y.cols },
   };
+}
+
+/** The workers of a threaded fit (loaded only when asked for: they need Node's worker_threads). */
+async function startThreads(backend: Backend, threads: number, train: Dataset, rows: number) {
+  if (!(backend instanceof WasmBackend)) {
+    throw new LrlabError('INVALID_OPTION', 'fit.threads', threads, `needs the wasm backend (this model is on '${backend.kind}')`);
+  }
+  const { ThreadedBackend } = await import('./backend/threads.js');
+  return ThreadedBackend.start(backend, threads, {
+    x: train.x.data.subarray(0, rows * train.x.cols), y: train.y.data.subarray(0, rows * train.y.cols), rows,
+  });
 }

@@ -4,6 +4,10 @@
  * policy may change the LR (plateau) or stop (early stopping), then callbacks
  * run and may set the LR or stop too. A diverging loss ends the fit with status
  * 'diverged'; an AbortSignal with status 'aborted'.
+ *
+ * When no callback watches single batches (onBatchBegin/onBatchEnd), the
+ * epoch's LRs go to the backend as a table and many batches run per call
+ * (Backend.trainBatches), with the same bits as one call each.
  */
 import { VALIDATION, type Backend } from './backend/types.js';
 import { checkLearningRate } from './spec.js';
@@ -67,6 +71,11 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     return history;
   };
 
+  // Allocated once per fit: the LR and the loss of each batch of an epoch, for trainBatches.
+  const batched = !callbacks.some((cb) => cb.onBatchBegin || cb.onBatchEnd);
+  const lrTable = new Float64Array(batched ? stepsPerEpoch : 0);
+  const lossTable = new Float64Array(batched ? stepsPerEpoch : 0);
+
   let lastYield = now();
   for (; epoch < options.epochs; epoch++) {
     if (signal?.aborted) return finish('aborted', 'the AbortSignal fired');
@@ -77,7 +86,24 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     backend.beginEpoch(state.seed, epoch, options.shuffle);
     let lossSum = 0, seen = 0;
     let diverged: string | null = null;
-    for (let start = 0, batch = 0; start < data.trainRows; start += batchSize, batch++) {
+    for (let batch = 0; batched && batch < stepsPerEpoch && !diverged;) {
+      // A stop or an abort asked for before the first batch still lets one batch run, as in the loop below.
+      const single = stopReason !== undefined || signal?.aborted === true;
+      const count = single ? 1 : stepsPerEpoch - batch;
+      for (let i = 0; i < count; i++) lrTable[i] = policy.lr(step + i, epoch);
+      const done = backend.trainBatches(batch, count, batchSize, lrTable, lossTable, policy.quietLossBound());
+      for (let i = 0; i < done && !diverged; i++) {
+        history.stepLr?.push(lrTable[i]);
+        step++;
+        const rows = Math.min(batchSize, data.trainRows - (batch + i) * batchSize);
+        lossSum += lossTable[i] * rows;
+        seen += rows;
+        diverged = policy.checkBatchLoss(lossTable[i]);
+      }
+      batch += done;
+      if (single) break;
+    }
+    for (let start = 0, batch = 0; !batched && start < data.trainRows; start += batchSize, batch++) {
       for (const cb of callbacks) cb.onBatchBegin?.(batch, ctx);
       const rows = Math.min(batchSize, data.trainRows - start);
       const lr = policy.lr(step, epoch);

@@ -9,8 +9,8 @@ import { softmaxStats } from '../arena';
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
 //   cce   L = -1/b Σ_i Σ_j y_ij log softmax(z_i)_j   dL/dz = (a Σ_j y_ij - y) / b
 //   bce   L = 1/(b k) Σ max(z,0) - z y + log(1 + e^-|z|)   dL/dz = (a - y) / (b k)
-// `scaleRows` is the b of the formulas: the batch size when training, 1 when
-// only the loss is wanted.
+// `scaleRows` is the b of the formulas: the batch size when training (also
+// when a thread computes the gradients of a slice of the batch).
 export const LOSS_MSE: i32 = 0;
 export const LOSS_MAE: i32 = 1;
 export const LOSS_CCE: i32 = 2;
@@ -19,13 +19,13 @@ export const LOSS_BCE: i32 = 3;
 /** Correct predictions of the last lossAndGradient call: rows for cce, outputs for bce. */
 export let lastCorrect: i32 = 0;
 
-export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usize, rows: i32, cols: i32, withGradient: bool): f64 {
+export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usize, rows: i32, cols: i32, withGradient: bool, scaleRows: i32): f64 {
   const count = <usize>rows * <usize>cols;
-  const perOutput: f32 = <f32>(1.0 / (<f64>rows * <f64>cols));
+  const perOutput: f32 = <f32>(1.0 / (<f64>scaleRows * <f64>cols));
   let total: f64 = 0;
   lastCorrect = 0;
   if (kind == LOSS_CCE) {
-    const perRow: f32 = <f32>(1.0 / <f64>rows);
+    const perRow: f32 = <f32>(1.0 / <f64>scaleRows);
     for (let r = 0; r < rows; r++) {
       const off = (<usize>r * <usize>cols) << 2;
       let m = load<f32>(z + off);

@@ -1,12 +1,13 @@
 /**
  * Whole-training benchmarks: the same model, data and schedule trained by
  * lrlab (wasm and js backends) and by TensorFlow.js (wasm and cpu backends),
- * interleaved in one process.
+ * interleaved in one process with the f32x4 peak.
  */
 import { Model, blobs, splitAt, createRng, type ModelSpec, type OptimizerSpec } from '../../bindings/index.js';
 import type { Dataset } from '../../bindings/types.js';
 import { TUTORIAL_EXPERIMENT } from '../../bindings/experiment.js';
 import { tfFit } from '../peers/tfjs.js';
+import { peakPeer } from '../peak.js';
 import { measure, ratioTable, type Peer } from '../timing.js';
 
 export interface SuiteOptions {
@@ -28,25 +29,41 @@ function tfPeer(name: string, backend: 'wasm' | 'cpu', spec: ModelSpec, optimize
   return { name, run: () => tfFit(backend, spec, optimizer, data, epochs, batchSize) };
 }
 
+/**
+ * Floating-point operations of training on `samples` rows: per layer 2·in·out
+ * for Z = X·W, 2·in·out for dW = Xᵀ·dZ and, above the first layer, 2·in·out
+ * for dX = dZ·Wᵀ (activations, loss and the update are not counted).
+ */
+export function trainingFlops(spec: ModelSpec, samples: number): number {
+  let inDim = spec.inputs, perRow = 0;
+  spec.layers.forEach((layer, l) => {
+    perRow += (l === 0 ? 4 : 6) * inDim * layer.units;
+    inDim = layer.units;
+  });
+  return perRow * samples;
+}
+
 /** The tutorial's blobs experiment: 2 → 50 relu → 3 softmax, SGD 0.01 momentum 0.9, batch 32, 500 rows. */
 export async function blobsSuite({ quick }: SuiteOptions): Promise<string> {
   const { name: _, ...options } = TUTORIAL_EXPERIMENT.data as { name: 'blobs' };
   const { train } = splitAt(blobs(options as never), 500);
   const epochs = quick ? 5 : 200;
   const { model, optimizer } = TUTORIAL_EXPERIMENT;
+  const peak = await peakPeer(quick ? 1 : 10);
   const peers = [
     lrlabPeer('lrlab wasm', 'wasm', model, optimizer, train, epochs, 32),
     lrlabPeer('lrlab js', 'js', model, optimizer, train, epochs, 32),
     tfPeer('tfjs wasm', 'wasm', model, optimizer, train, epochs, 32),
     tfPeer('tfjs cpu', 'cpu', model, optimizer, train, epochs, 32),
+    peak,
   ];
-  // A fit here takes tens of milliseconds: more rounds keep the median steady on a noisy machine.
-  const timings = await measure(peers, quick ? 1 : 11);
-  return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings, 'lrlab wasm',
-    { label: 'samples/s', perRun: 500 * epochs });
+  // A fit here takes milliseconds: more rounds keep the median steady on a noisy machine.
+  const timings = await measure(peers, quick ? 1 : 15);
+  return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings.slice(0, 4), 'lrlab wasm',
+    { samplesPerRun: 500 * epochs, flopsPerRun: trainingFlops(model, 500 * epochs), peakGflops: peak.gflops(timings[4]) });
 }
 
-function randomClassification(rows: number, inputs: number, classes: number, seed: number): Dataset {
+export function randomClassification(rows: number, inputs: number, classes: number, seed: number): Dataset {
   const rng = createRng(seed, 0);
   const x = Float32Array.from({ length: rows * inputs }, () => rng.uniform());
   const y = new Float32Array(rows * classes);
@@ -54,29 +71,34 @@ function randomClassification(rows: number, inputs: number, classes: number, see
   return { x: { data: x, rows, cols: inputs }, y: { data: y, rows, cols: classes } };
 }
 
+export function mnistShaped(hidden: number[]): ModelSpec {
+  return {
+    inputs: 784,
+    layers: [...hidden.map((units) => ({ units, activation: 'relu' as const, init: 'he_uniform' as const })), { units: 10, activation: 'softmax' }],
+    loss: 'categorical_crossentropy',
+  };
+}
+
 /** MNIST-shaped MLPs with Adam, batch 64, on random inputs (the speed does not depend on the values). */
 export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
   const rows = quick ? 128 : 2048;
   const data = randomClassification(rows, 784, 10, 5);
   const optimizer: OptimizerSpec = { name: 'adam', lr: 0.001 };
+  const peak = await peakPeer(quick ? 1 : 20);
   const out: string[] = [];
   for (const hidden of [[128], [512, 512]]) {
-    const spec: ModelSpec = {
-      inputs: 784,
-      layers: [...hidden.map((units) => ({ units, activation: 'relu' as const, init: 'he_uniform' as const })), { units: 10, activation: 'softmax' }],
-      loss: 'categorical_crossentropy',
-    };
+    const spec = mnistShaped(hidden);
     const epochs = 1;
-    const big = hidden.length > 1;
     const peers = [
       lrlabPeer('lrlab wasm', 'wasm', spec, optimizer, data, epochs, 64),
       lrlabPeer('lrlab js', 'js', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs wasm', 'wasm', spec, optimizer, data, epochs, 64),
-      ...(big && !quick ? [] : [tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64)]),
+      tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64),
+      peak,
     ];
     const timings = await measure(peers, quick ? 1 : 3);
-    out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings, 'lrlab wasm',
-      { label: 'samples/s', perRun: rows * epochs }));
+    out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings.slice(0, 4), 'lrlab wasm',
+      { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs), peakGflops: peak.gflops(timings[4]) }));
   }
   return out.join('\n');
 }

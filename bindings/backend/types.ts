@@ -43,6 +43,14 @@ export interface Backend {
   beginEpoch(seed: number, epoch: number, shuffle: boolean): void;
   /** One minibatch of the current epoch's order: forward, loss, backward, update. Returns the batch's mean loss. */
   trainBatch(start: number, rows: number, lr: number): number;
+  /**
+   * Batches first … first+count−1 of the current epoch's order, each exactly as
+   * trainBatch(b · batchSize, rows, lrs[i]) (the epoch's last batch may be short),
+   * with its loss written to losses[i]. Stops after a batch whose loss is not
+   * finite or above `bound`. Returns the number of batches trained. For fits
+   * where nothing observes single steps: one call for many batches, same bits.
+   */
+  trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number;
   /** Correct predictions of the trainBatch calls since beginEpoch (read once per epoch, not per step). */
   epochCorrect(): number;
   /** Gradients of rows [start, start+rows) of a slot, without updating; returns their mean loss. */

@@ -22,7 +22,12 @@ export interface WasmExports {
   dataReserve(slot: number, rows: number): void;
   beginEpoch(seed: number, epoch: number, shuffle: number): void;
   trainBatch(start: number, rows: number, lr: number): number;
+  trainBatches(first: number, count: number, size: number, bound: number): number;
+  lrTablePtr(): number;
+  lossTablePtr(): number;
   computeGradients(slot: number, start: number, rows: number): number;
+  sliceGradients(start: number, rows: number, batchRows: number): number;
+  applyUpdate(lr: number): void;
   evaluateSlot(slot: number): number;
   predictRows(slot: number, start: number, rows: number): number;
   paramsPtr(): number;

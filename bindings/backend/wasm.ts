@@ -8,7 +8,7 @@ import {
   coupledWeightDecay, optimizerFlags, optimizerHyperparameters,
   checkRows, type Backend, type DataSlot, type Totals,
 } from './types.js';
-import { instantiate, type WasmExports, type WasmSource } from './wasm-module.js';
+import { wasmModule, type WasmExports, type WasmSource } from './wasm-module.js';
 import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
 
 export class WasmBackend implements Backend {
@@ -19,7 +19,7 @@ export class WasmBackend implements Backend {
   readonly #wasm: WasmExports;
   readonly #rows = [0, 0, 0];
 
-  private constructor(wasm: WasmExports, readonly model: NormalizedModel, readonly optimizer: NormalizedOptimizer, batchCapacity: number) {
+  private constructor(wasm: WasmExports, readonly module: WebAssembly.Module, readonly model: NormalizedModel, readonly optimizer: NormalizedOptimizer, batchCapacity: number) {
     this.#wasm = wasm;
     wasm.setLayerCount(model.layers.length);
     let inDim = model.inputs;
@@ -40,7 +40,9 @@ export class WasmBackend implements Backend {
   }
 
   static async create(model: NormalizedModel, optimizer: NormalizedOptimizer, batchCapacity: number, source?: WasmSource): Promise<WasmBackend> {
-    return new WasmBackend(await instantiate(source), model, optimizer, batchCapacity);
+    const module = await wasmModule(source);
+    const instance = await WebAssembly.instantiate(module, {});
+    return new WasmBackend(instance.exports as unknown as WasmExports, module, model, optimizer, batchCapacity);
   }
 
   get batchCapacity(): number {
@@ -100,8 +102,30 @@ export class WasmBackend implements Backend {
   trainBatch(start: number, rows: number, lr: number): number {
     return this.#wasm.trainBatch(start, rows, lr);
   }
+  trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number {
+    const w = this.#wasm;
+    const lrTable = this.#f32(w.lrTablePtr(), count);
+    for (let i = 0; i < count; i++) lrTable[i] = lrs[i]; // rounded to f32 as a trainBatch argument would be
+    const done = w.trainBatches(first, count, batchSize, bound);
+    const lossTable = new Float64Array(w.memory.buffer, w.lossTablePtr(), done);
+    for (let i = 0; i < done; i++) losses[i] = lossTable[i];
+    return done;
+  }
   epochCorrect(): number {
     return this.#wasm.epochCorrect();
+  }
+  /** Rows in the train slot. */
+  get trainRows(): number {
+    return this.#rows[TRAIN];
+  }
+  /** A thread's part of a data-parallel step (threads.ts): gradients of rows start… of the epoch's order, scaled as part of a batch of batchRows. */
+  sliceGradients(start: number, rows: number, batchRows: number): { loss: number; correct: number } {
+    const loss = this.#wasm.sliceGradients(start, rows, batchRows);
+    return { loss, correct: this.#wasm.correctCount() };
+  }
+  /** The optimizer step on the gradients in grads(). */
+  applyUpdate(lr: number): void {
+    this.#wasm.applyUpdate(lr);
   }
   computeGradients(slot: DataSlot, start: number, rows: number): number {
     checkRows(this, slot, start, rows, this.#rows[slot]);

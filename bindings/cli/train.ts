@@ -24,6 +24,7 @@ Without options: the tutorial's blobs experiment (SGD lr 0.01, momentum 0.9).
 Options:
   --out DIR          where to write the report, model and history (default runs/train)
   --every N          print every Nth epoch (default: about 20 lines)
+  --threads N        train the one model on N threads, each on a slice of every batch (default 1)
 ${EXPERIMENT_HELP}
 ${FIT_HELP}
   -h, --help         show this help
@@ -32,7 +33,7 @@ ${FIT_HELP}
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -52,7 +53,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     process.stdout.write(parts.join('  ') + '\n');
   };
   const started = performance.now();
-  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => print(logs) } });
+  const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
+  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => print(logs) }, threads });
   const seconds = (performance.now() - started) / 1000;
   const { history } = result;
   const diagnosis = diagnoseCurve(history);

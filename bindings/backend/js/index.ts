@@ -153,6 +153,17 @@ export class JsBackend implements Backend {
     return loss;
   }
 
+  trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number {
+    const rows = this.#data[TRAIN]!.rows;
+    for (let i = 0; i < count; i++) {
+      const start = (first + i) * batchSize;
+      const loss = this.trainBatch(start, Math.min(batchSize, rows - start), lrs[i]);
+      losses[i] = loss;
+      if (!Number.isFinite(loss) || loss > bound) return i + 1;
+    }
+    return count;
+  }
+
   epochCorrect(): number {
     return this.#epochCorrect;
   }

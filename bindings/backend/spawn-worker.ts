@@ -1,0 +1,28 @@
+/**
+ * Starts a worker thread on one of lrlab's own modules, given the URL its
+ * compiled .js has next to the importing module: the compiled file when it
+ * exists (the built package), the bundle build/<name>.mjs when `npm run build`
+ * made one, else the TypeScript source through tsx's loader (a few hundred
+ * milliseconds: Node 20 does not apply a loader given by --import to a
+ * worker's own entry file).
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+
+export function spawnModuleWorker(compiled: URL, bundleName: string, workerData?: unknown): Worker {
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData });
+  const bundle = new URL(`../../build/${bundleName}.mjs`, import.meta.url);
+  if (existsSync(fileURLToPath(bundle))) return new Worker(bundle, { workerData });
+  const entry = new URL(compiled.href.replace(/\.js$/, '.ts'));
+  const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
+  return new Worker(boot, { eval: true, workerData });
+}
+
+let api: string | undefined;
+function tsxApi(): string {
+  // The ESM build of tsx's API (the CommonJS one registers a loader the worker cannot find).
+  api ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return api;
+}

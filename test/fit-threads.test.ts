@@ -1,0 +1,67 @@
+// Data-parallel fits (fit({ threads })): each thread takes a slice of every
+// minibatch and all of them add the slices' gradients in the same order, so a
+// run is bit-identical for a given thread count, and agrees with one thread up
+// to float32 reduction error (the batch gradient summed in another association).
+import { describe, expect, it } from 'vitest';
+import { Model, blobs, splitAt, type FitOptions } from '../bindings/index.js';
+import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
+import { expectError, rejected } from './helpers/errors.js';
+
+const { name: _, ...options } = TUTORIAL_EXPERIMENT.data as { name: 'blobs' };
+const { train, test } = splitAt(blobs(options as never), 500);
+const spec = {
+  inputs: 2,
+  layers: [{ units: 24, activation: 'relu' as const, init: 'he_uniform' as const }, { units: 16, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const }],
+  loss: 'categorical_crossentropy' as const,
+};
+
+async function fit(threads: number, extra: Partial<FitOptions> = {}) {
+  const model = await Model.create({ model: spec, optimizer: { name: 'adam', lr: 0.01 }, seed: 4 });
+  const history = await model.fit(train, { epochs: 4, batchSize: 50, threads, validationData: test, ...extra });
+  return { model, history, weights: model.getWeights() };
+}
+
+const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+describe('fit({ threads })', () => {
+  it('is bit-identical from run to run for a given thread count, with or without batch callbacks', async () => {
+    const [a, b, c] = [await fit(2), await fit(2), await fit(2, { callbacks: { onBatchEnd() {} } })];
+    expect(bits(a.weights)).toEqual(bits(b.weights));
+    expect(bits(a.weights)).toEqual(bits(c.weights));
+    expect(a.history.loss).toEqual(b.history.loss);
+    expect(a.history.valLoss).toEqual(b.history.valLoss);
+    expect(Buffer.from(a.model.save())).toEqual(Buffer.from(b.model.save()));
+  }, 60_000);
+
+  it('agrees with one thread up to float32 reduction error, for 2 and 3 threads', async () => {
+    const one = await fit(1);
+    for (const threads of [2, 3]) {
+      const many = await fit(threads);
+      expect(many.history.status).toBe('completed');
+      expect(many.model.epochsTrained).toBe(4);
+      let worst = 0;
+      for (let i = 0; i < one.weights.length; i++) worst = Math.max(worst, Math.abs(one.weights[i] - many.weights[i]));
+      // 4 epochs × 10 Adam steps; each step's gradient differs by a few ulps of its terms.
+      expect(worst).toBeLessThan(1e-4);
+      expect(bits(many.weights)).not.toEqual(bits(one.weights)); // a real other association, not the one-thread path
+      one.history.loss.forEach((loss, e) => expect(many.history.loss[e]).toBeCloseTo(loss, 5));
+      one.history.accuracy!.forEach((acc, e) => expect(Math.abs(many.history.accuracy![e] - acc)).toBeLessThanOrEqual(0.01));
+    }
+  }, 60_000);
+
+  it('a batch smaller than the thread count leaves threads idle, not wrong', async () => {
+    const one = await fit(1, { batchSize: 2, epochs: 1 });
+    const many = await fit(3, { batchSize: 2, epochs: 1 });
+    for (let i = 0; i < one.weights.length; i++) expect(Math.abs(one.weights[i] - many.weights[i])).toBeLessThan(1e-4);
+  }, 60_000);
+
+  it('refuses a thread count that is not an integer from 1 to 64, and the js backend', async () => {
+    const model = await Model.create({ model: spec, seed: 1 });
+    expectError(await rejected(() => model.fit(train, { epochs: 1, threads: 0 })), 'INVALID_OPTION', 'fit.threads');
+    expectError(await rejected(() => model.fit(train, { epochs: 1, threads: 1.5 })), 'INVALID_OPTION', 'fit.threads');
+    expectError(await rejected(() => model.fit(train, { epochs: 1, threads: 65 })), 'INVALID_OPTION', 'fit.threads');
+    const js = await Model.create({ model: spec, seed: 1, backend: 'js' });
+    expectError(await rejected(() => js.fit(train, { epochs: 1, threads: 2 })), 'INVALID_OPTION', 'fit.threads', 'wasm backend');
+    expect(model.epochsTrained).toBe(0);
+  });
+});

@@ -91,7 +91,8 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
       const single = stopReason !== undefined || signal?.aborted === true;
       const count = single ? 1 : stepsPerEpoch - batch;
       for (let i = 0; i < count; i++) lrTable[i] = policy.lr(step + i, epoch);
-      const done = backend.trainBatches(batch, count, batchSize, lrTable, lossTable, policy.quietLossBound());
+      // (A batch size above the rows means one batch of all of them: the same starts, and a size that fits an i32.)
+      const done = backend.trainBatches(batch, count, Math.min(batchSize, data.trainRows), lrTable, lossTable, policy.quietLossBound());
       for (let i = 0; i < done && !diverged; i++) {
         history.stepLr?.push(lrTable[i]);
         step++;

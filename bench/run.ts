@@ -8,8 +8,9 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { blobsSuite, mlpSuite } from './suites/training.js';
 import { gemmSuite } from './suites/gemm.js';
+import { sweepSuite, threadsSuite } from './suites/parallel.js';
 
-const SUITES = { gemm: gemmSuite, blobs: blobsSuite, mlp: mlpSuite } as const;
+const SUITES = { gemm: gemmSuite, blobs: blobsSuite, mlp: mlpSuite, threads: threadsSuite, sweep: sweepSuite } as const;
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, suite: { type: 'string', multiple: true } },
@@ -19,7 +20,8 @@ for (const name of names) if (!(name in SUITES)) throw new Error(`unknown suite 
 
 const header = `## lrlab benchmarks${values.quick ? ' (quick mode: tiny sizes, not for comparison)' : ''}\n\n` +
   `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ` +
-  'Peers run interleaved in one process; compare ratios, not absolute times.\n';
+  'Peers run interleaved in one process with the f32x4 multiply-add peak (a register-only loop); compare ratios and shares of the peak, ' +
+  'not absolute times.\n';
 const sections = [header];
 process.stdout.write(header + '\n');
 for (const name of names) {

@@ -41,6 +41,18 @@ const noNodeBuiltins: Plugin = {
   },
 };
 
+/** Threaded fits run on Node worker threads only: their module becomes a stub that throws when (lazily) imported. */
+const noNodeThreads: Plugin = {
+  name: 'no-node-threads',
+  setup(b) {
+    b.onResolve({ filter: /backend\/threads\.js$/ }, (args) => ({ path: args.path, namespace: 'node-threads' }));
+    b.onLoad({ filter: /.*/, namespace: 'node-threads' }, () => ({
+      loader: 'js',
+      contents: `throw new Error('lrlab: fit({ threads }) needs Node worker threads; in a browser, train with threads: 1');`,
+    }));
+  },
+};
+
 /** The page imports the library as '../bindings/browser/index.js' (typed); in the bundle that is the separate ./lrlab.js. */
 const libraryAsExternal: Plugin = {
   name: 'library-as-external',
@@ -71,9 +83,9 @@ const COMMON: BuildOptions = {
 export async function buildLibrary(outdir = LIB_OUT): Promise<void> {
   await mkdir(outdir, { recursive: true });
   await Promise.all([
-    build({ ...COMMON, entryPoints: { lrlab: 'bindings/browser/index.ts' }, outdir, plugins: [noNodeBuiltins], absWorkingDir: ROOT }),
-    build({ ...COMMON, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' }, outdir, plugins: [noNodeBuiltins], absWorkingDir: ROOT }),
-    build({ ...COMMON, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' }, outdir, plugins: [noNodeBuiltins], absWorkingDir: ROOT }),
+    build({ ...COMMON, entryPoints: { lrlab: 'bindings/browser/index.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
+    build({ ...COMMON, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
+    build({ ...COMMON, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
     copyFile(WASM, join(outdir, 'lrlab.wasm')),
   ]);
 }

@@ -1,5 +1,6 @@
 // The benchmark command in its quick mode, so that it cannot rot: it must run
-// every suite to the end and report every peer with a finite check value.
+// every suite to the end and report every peer with a finite check value, the
+// products and trainings against the js backend and TF.js, each beside the peak.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,13 +13,22 @@ it('npm run bench -- --quick runs every suite and peer', async () => {
   await promisify(execFile)('npx', ['tsx', 'bench/run.ts', '--quick', '--out', out], { timeout: 300_000 });
   const report = await readFile(out, 'utf8');
   const tables = report.split('### ').slice(1);
-  expect(tables.length).toBeGreaterThanOrEqual(3);
+  const peersOf = (table: string) => table.split('\n').filter((line) => /^\| lrlab|^\| tfjs/.test(line));
+  const againstPeers = tables.filter((t) => peersOf(t).some((row) => row.startsWith('| tfjs')));
+  expect(againstPeers.length).toBeGreaterThanOrEqual(5); // NN, NT, TN, blobs, 2 MLPs
+  for (const table of againstPeers) {
+    expect(peersOf(table).map((r) => r.split('|')[1].trim())).toEqual(expect.arrayContaining(['lrlab wasm', 'lrlab js', 'tfjs wasm', 'tfjs cpu']));
+    expect(table).toMatch(/% of peak/);
+    expect(Number(/peak, measured interleaved: ([\d.e+-]+) GFLOP\/s/.exec(table)?.[1])).toBeGreaterThan(0);
+  }
+  expect(tables.some((t) => /2 threads: [\d.]+× one thread/.test(t))).toBe(true);
+  expect(tables.some((t) => /pool: [\d.]+× faster than inline/.test(t))).toBe(true);
   for (const table of tables) {
-    const rows = table.split('\n').filter((line) => /^\| (lrlab|tfjs) /.test(line));
-    expect(rows.map((r) => r.split('|')[1].trim())).toEqual(expect.arrayContaining(['lrlab wasm', 'lrlab js', 'tfjs wasm']));
+    const rows = peersOf(table);
+    expect(rows.length).toBeGreaterThanOrEqual(2);
     for (const row of rows) {
       const cells = row.split('|').map((c) => c.trim());
-      expect(Number(cells[2])).toBeGreaterThan(0); // median ms
+      expect(Number(cells[2])).toBeGreaterThan(0); // median ms, or GFLOP/s for products
       expect(Number.isFinite(Number(cells.at(-2)))).toBe(true); // the check value
     }
   }

@@ -53,3 +53,12 @@ it('a trial that throws comes back as a failed result, and the others still run'
   expect(failed[0].error).toMatch(/LrlabError: optimizer\.lr.*Received: optimizer\.lr=-1/);
   expect(results.filter((r) => r.status === 'completed')).toHaveLength(2);
 });
+
+it('a pool that never runs (its workers started eagerly) does not keep the process alive', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const pool = new URL('../bindings/sweep/pool.ts', import.meta.url).href;
+  const script = `const { PoolExecutor } = await import(${JSON.stringify(pool)}); new PoolExecutor({ concurrency: 2 }); console.log('made');`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 });
+  expect(stdout.trim()).toBe('made');
+}, 60_000);

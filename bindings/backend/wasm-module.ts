@@ -68,6 +68,35 @@ export function setDefaultWasm(source: WasmSource): void {
   cached = undefined;
 }
 
+/**
+ * Whether this engine runs relaxed SIMD (f32x4.relaxed_madd): a one-function
+ * module that uses it must validate. (Chrome 114+, Firefox 120+; Node 20 only
+ * with --experimental-wasm-relaxed-simd.)
+ */
+export function relaxedSimdSupported(): boolean {
+  const v128 = (fill: number) => [0xfd, 0x0c, ...new Array(16).fill(fill)];
+  const body = [0x00, ...v128(0), ...v128(0), ...v128(0), 0xfd, 0x85, 0x02, 0x0b]; // f32x4.relaxed_madd of three constants
+  const bytes = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+    0x03, 0x02, 0x01, 0x00, // one function of that type
+    0x0a, body.length + 2, 0x01, body.length, ...body];
+  return WebAssembly.validate(new Uint8Array(bytes));
+}
+
+/**
+ * Opt-in: the relaxed-SIMD build (build/lrlab.relaxed.wasm), whose products
+ * fuse each multiply and add where the CPU can (faster, and other bits than
+ * the strict build: outside the same-seed-same-bits promise, and not
+ * bit-equal to the js backend). Where the engine lacks relaxed SIMD this is
+ * the strict module. Pass it as `wasm` to Model.create.
+ */
+export function relaxedWasmModule(): Promise<WebAssembly.Module> {
+  if (!relaxedSimdSupported()) return wasmModule();
+  relaxedCached ??= compile(new URL('../../build/lrlab.relaxed.wasm', import.meta.url));
+  return relaxedCached;
+}
+let relaxedCached: Promise<WebAssembly.Module> | undefined;
+
 export async function instantiate(source?: WasmSource): Promise<WasmExports> {
   const instance = await WebAssembly.instantiate(await wasmModule(source), {});
   return instance.exports as unknown as WasmExports;

@@ -1,23 +1,30 @@
 /**
  * A pool of Node worker threads, one per core by default. The wasm module is
  * compiled once in the main thread and shared with every worker (a
- * WebAssembly.Module crosses postMessage without recompiling). Tasks go to
- * whichever worker is free; outcomes arrive in completion order.
+ * WebAssembly.Module crosses postMessage without recompiling). Workers start
+ * when the pool is made, so they boot while the sweep is expanded, checked and
+ * its store opened, and they are kept for every run of the pool (unref'd
+ * between runs).
+ *
+ * Each worker holds up to two tasks (it runs them one after the other): when
+ * it finishes one, the next is already there, instead of waiting while the
+ * main thread records the outcome and posts another. Outcomes arrive in
+ * completion order.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
+import type { Worker } from 'node:worker_threads';
 import { wasmModule, type WasmSource } from '../backend/wasm-module.js';
+import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
 import type { TrialOutcome, TrialTask } from './trial.js';
 
+const IN_FLIGHT = 2; // tasks held by one worker
+
 export class PoolExecutor implements Executor {
   readonly name = 'pool';
   readonly concurrency: number;
-  #workers: Worker[] = [];
+  #workers: Promise<Worker[]> | undefined;
   readonly #wasm?: WasmSource;
 
   constructor(options: { concurrency?: number; wasm?: WasmSource } = {}) {
@@ -27,62 +34,64 @@ export class PoolExecutor implements Executor {
     }
     this.concurrency = concurrency;
     this.#wasm = options.wasm;
+    this.#workers = this.#start();
+    this.#workers.catch(() => {}); // a failed start is reported by run()
   }
 
   async run(tasks: TrialTask[], onOutcome: (outcome: TrialOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
-    await this.#start();
+    this.#workers ??= this.#start();
+    const workers = await this.#workers;
     const queue = [...tasks];
-    const idle = async (worker: Worker): Promise<void> => {
-      for (let task = queue.shift(); task && !signal?.aborted; task = queue.shift()) {
-        const outcome = await runOn(worker, task);
-        await onOutcome(outcome);
-      }
-    };
-    await Promise.all(this.#workers.map(idle));
+    workers.forEach((w) => w.ref());
+    try {
+      await Promise.all(workers.map((worker) => feed(worker, queue, onOutcome, signal)));
+    } finally {
+      workers.forEach((w) => w.unref());
+    }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#workers.map((w) => w.terminate()));
-    this.#workers = [];
+    const workers = this.#workers;
+    this.#workers = undefined;
+    if (workers) await Promise.all((await workers.catch(() => [])).map((w) => w.terminate()));
   }
 
-  async #start(): Promise<void> {
-    if (this.#workers.length) return;
+  async #start(): Promise<Worker[]> {
     const wasm = await wasmModule(this.#wasm);
-    for (let i = 0; i < this.concurrency; i++) this.#workers.push(spawnWorker(wasm));
+    return Array.from({ length: this.concurrency }, () => {
+      const worker = spawnModuleWorker(new URL('./pool-worker.js', import.meta.url), 'pool-worker', { wasm });
+      worker.unref(); // an idle pool never keeps the process alive (e.g. when a sweep is refused before it runs)
+      return worker;
+    });
   }
 }
 
-function runOn(worker: Worker, task: TrialTask): Promise<TrialOutcome> {
+/** Keeps up to IN_FLIGHT tasks of the queue on one worker until the queue is empty (or the signal fired). */
+function feed(worker: Worker, queue: TrialTask[], onOutcome: (outcome: TrialOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = (outcome: TrialOutcome) => { cleanup(); resolve(outcome); };
+    const sent: TrialTask[] = [];
+    let recording = Promise.resolve();
+    const top = () => {
+      while (sent.length < IN_FLIGHT && queue.length > 0 && !signal?.aborted) {
+        const task = queue.shift()!;
+        sent.push(task);
+        worker.postMessage(task);
+      }
+      if (sent.length === 0) { cleanup(); recording.then(resolve, reject); }
+    };
+    // The worker answers in the order it was given its tasks.
+    const done = (outcome: TrialOutcome) => {
+      sent.shift();
+      top();
+      recording = recording.then(() => onOutcome(outcome));
+      recording.catch((error) => { cleanup(); reject(error); });
+    };
     const failed = (error: Error) => { cleanup(); reject(error); };
-    const exited = (code: number) => { cleanup(); reject(new Error(`a pool worker exited with code ${code} during trial ${task.trial.id}`)); };
+    const exited = (code: number) => { cleanup(); reject(new Error(`a pool worker exited with code ${code} during trial ${sent[0]?.trial.id}`)); };
     const cleanup = () => { worker.off('message', done); worker.off('error', failed); worker.off('exit', exited); };
     worker.on('message', done);
     worker.on('error', failed);
     worker.on('exit', exited);
-    worker.postMessage(task);
+    top();
   });
-}
-
-/**
- * A worker runs build/pool-worker.mjs, the worker bundled by `npm run build`
- * (it starts in tens of milliseconds); without the bundle it registers tsx's
- * loader and imports the TypeScript entry (a few hundred milliseconds: Node 20
- * does not apply a loader given by --import to a worker's own entry file).
- */
-function spawnWorker(wasm: WebAssembly.Module): Worker {
-  const bundle = new URL('../../build/pool-worker.mjs', import.meta.url);
-  if (existsSync(bundle)) return new Worker(bundle, { workerData: { wasm } });
-  const entry = new URL('./pool-worker.ts', import.meta.url);
-  const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
-  return new Worker(boot, { eval: true, workerData: { wasm } });
-}
-
-let api: string | undefined;
-function tsxApi(): string {
-  // The ESM build of tsx's API (the CommonJS one registers a loader the worker cannot find).
-  api ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return api;
 }

@@ -87,6 +87,7 @@ export async function buildLibrary(outdir = LIB_OUT): Promise<void> {
     build({ ...COMMON, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
     build({ ...COMMON, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
     copyFile(WASM, join(outdir, 'lrlab.wasm')),
+    copyFile(join(ROOT, 'build/lrlab.relaxed.wasm'), join(outdir, 'lrlab.relaxed.wasm')),
   ]);
 }
 

@@ -52,6 +52,7 @@ export interface WasmExports {
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);
 let defaultSource: WasmSource = DEFAULT_URL;
 let cached: Promise<WebAssembly.Module> | undefined;
+let relaxedCached: Promise<WebAssembly.Module> | undefined;
 
 /** The compiled module; the first call compiles (from `source`, or the default: build/lrlab.wasm next to the package). */
 export function wasmModule(source?: WasmSource): Promise<WebAssembly.Module> {
@@ -66,6 +67,7 @@ export function wasmModule(source?: WasmSource): Promise<WebAssembly.Module> {
 export function setDefaultWasm(source: WasmSource): void {
   defaultSource = source;
   cached = undefined;
+  relaxedCached = undefined;
 }
 
 /**
@@ -87,16 +89,16 @@ export function relaxedSimdSupported(): boolean {
  * Opt-in: the relaxed-SIMD build (build/lrlab.relaxed.wasm), whose products
  * fuse each multiply and add where the CPU can (faster, and other bits than
  * the strict build: outside the same-seed-same-bits promise, and not
- * bit-equal to the js backend). Where the engine lacks relaxed SIMD this is
- * the strict module. Pass it as `wasm` to Model.create.
+ * bit-equal to the js backend). It sits next to the default lrlab.wasm; where
+ * the engine lacks relaxed SIMD (or the default wasm is embedded bytes) this
+ * is the strict module. Pass it as `wasm` to Model.create.
  */
 export function relaxedWasmModule(): Promise<WebAssembly.Module> {
-  if (!relaxedSimdSupported()) return wasmModule();
-  relaxedCached ??= compile(new URL('../../build/lrlab.relaxed.wasm', import.meta.url));
+  const next = typeof defaultSource === 'string' || defaultSource instanceof URL ? new URL('lrlab.relaxed.wasm', new URL(defaultSource, DEFAULT_URL)) : undefined;
+  if (!next || !relaxedSimdSupported()) return wasmModule();
+  relaxedCached ??= compile(next);
   return relaxedCached;
 }
-let relaxedCached: Promise<WebAssembly.Module> | undefined;
-
 export async function instantiate(source?: WasmSource): Promise<WasmExports> {
   const instance = await WebAssembly.instantiate(await wasmModule(source), {});
   return instance.exports as unknown as WasmExports;

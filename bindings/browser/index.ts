@@ -25,6 +25,7 @@ export {
 } from '../spec.js';
 export { KERAS_DEFAULTS, kerasDecaySchedule } from '../keras-defaults.js';
 export type { Backend, BackendKind, WasmSource } from '../backend/index.js';
+export { relaxedSimdSupported, relaxedWasmModule } from '../backend/wasm-module.js';
 export { createRng, type Rng } from '../random.js';
 export type { Dataset, Matrix } from '../types.js';
 export * from '../data/index.js';

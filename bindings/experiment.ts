@@ -3,7 +3,8 @@
  * settings. runExperiment builds everything from it and returns the History
  * with train and test scores, so a spec and its seed reproduce a result.
  */
-import { loadData, standardize, trainTestSplit, validateDataSpec, type DataSpec } from './data/index.js';
+import { loadData, standardize, trainTestSplit, validateDataSpec, type DataSpec, type Standardization } from './data/index.js';
+import { preprocessingOf } from './preprocessing.js';
 import { LrlabError } from './errors.js';
 import type { Callbacks } from './fit-options.js';
 import type { History } from './history.js';
@@ -117,10 +118,15 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const model = options.resumeFrom
     ? await Model.load(options.resumeFrom, { backend: spec.backend, wasm: options.wasm })
     : await Model.create({ model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend, wasm: options.wasm });
-  let train = await loadData(dataSpec, 'experiment.data');
+  const data = await loadData(dataSpec, 'experiment.data');
+  let train = data;
   let test;
   if (split) ({ train, test } = trainTestSplit(train, split));
-  if (useStandardize) ({ train, test } = standardize(train, test));
+  let stats: Standardization | undefined;
+  if (useStandardize) ({ train, test, ...stats } = standardize(train, test));
+  // The same data and split give the same record, so a resumed model gets back what it had. Data
+  // that does not fit the model gets none: fit refuses it next, with its own message.
+  if (data.x.cols === model.spec.inputs && data.y.cols === model.spec.layers.at(-1)!.units) model.preprocessing = preprocessingOf(data, stats);
   const history = await model.fit(train, {
     epochs: spec.epochs, batchSize: spec.batchSize, shuffle: spec.shuffle, validationSplit: spec.validationSplit,
     validationData: test && spec.validationSplit === undefined ? test : undefined,

@@ -15,8 +15,9 @@ import {
 import { fitLoop, type TrainingState } from './train.js';
 import { checkPolicyState, initialPolicyState, type PolicyState } from './lr-policy.js';
 import type { Dataset, Matrix } from './types.js';
-import { checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
+import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
 import { checkDataset } from './data/check.js';
+import { checkPreprocessing, rowsToMatrix, standardizeInputs, type Preprocessing, type RawRows } from './preprocessing.js';
 
 export interface ModelConfig {
   model: ModelSpec;
@@ -26,6 +27,11 @@ export interface ModelConfig {
   backend?: BackendKind; // default 'wasm'
   /** Where to load lrlab.wasm from (a URL, bytes or a compiled module); default: the file in build/. */
   wasm?: WasmSource;
+}
+
+export interface PredictOptions {
+  /** The rows are already the network's input (standardized as at training): apply no preprocessing. Default false. */
+  prepared?: boolean;
 }
 
 export interface Evaluation {
@@ -45,6 +51,7 @@ export class Model {
   /** The LR policy's state (scale, plateau, early stopping): carried from fit to fit and saved with the model. */
   policy: PolicyState = initialPolicyState();
   readonly #backend: Backend;
+  #preprocessing: Preprocessing | undefined;
 
   private constructor(backend: Backend, seed: number) {
     this.#backend = backend;
@@ -81,7 +88,18 @@ export class Model {
     backend.scalars().set(scalars);
     model.policy = checkPolicyState(header.policy, 'bytes.policy');
     model.epochsTrained = header.epochsTrained;
+    // Files saved before the preprocessing was recorded have none: their predict takes prepared inputs.
+    if (header.preprocessing !== undefined) model.#preprocessing = checkPreprocessing(header.preprocessing, model.spec, 'bytes.preprocessing');
     return model;
+  }
+
+  /** Feature names, standardization and label encoding of the data it was trained on (runExperiment sets it); saved with the model. */
+  get preprocessing(): Preprocessing | undefined {
+    return this.#preprocessing && structuredClone(this.#preprocessing);
+  }
+
+  set preprocessing(value: Preprocessing | undefined) {
+    this.#preprocessing = value === undefined ? undefined : checkPreprocessing(value, this.spec);
   }
 
   get backend(): BackendKind {
@@ -155,6 +173,7 @@ export class Model {
     }
   }
 
+  /** Loss (and accuracy) on prepared data: x as the network takes it, y in the model's output order. */
   evaluate(data: Dataset): Evaluation {
     this.checkData(data, 'data');
     const backend = this.#backend;
@@ -167,13 +186,23 @@ export class Model {
     return result;
   }
 
-  /** The network's outputs for each row of x (probabilities for softmax/sigmoid outputs). */
-  predict(x: Matrix): Matrix {
+  /**
+   * The network's outputs for each row (probabilities for softmax/sigmoid
+   * outputs). Rows are raw: a Matrix or arrays in feature order, or objects
+   * keyed by feature name, standardized as the training rows were, unless
+   * `prepared` says they already are.
+   */
+  predict(rows: RawRows, options: PredictOptions = {}): Matrix {
+    const o = checkObject('options', options);
+    checkKeys('options', o, ['prepared']);
+    const prepared = checkBoolean('options.prepared', o.prepared, false);
     const inputs = this.spec.inputs;
+    let x = rowsToMatrix(this.#preprocessing, rows, inputs, 'x');
     if (!x || !(x.data instanceof Float32Array) || x.cols !== inputs || x.data.length !== x.rows * x.cols || x.rows < 1) {
       throw new LrlabError('SHAPE_MISMATCH', 'x', x && { rows: x.rows, cols: x.cols }, `must be a Matrix with ${inputs} columns and rows × cols values`);
     }
     checkFinite('x', x.data);
+    if (!prepared) x = standardizeInputs(this.#preprocessing, x);
     const outputs = this.spec.layers[this.spec.layers.length - 1].units;
     const backend = this.#backend;
     backend.setData(SCRATCH, x.data, new Float32Array(x.rows * outputs), x.rows);
@@ -195,6 +224,7 @@ export class Model {
       model: this.spec, optimizer: compactOptimizer(this.optimizer), seed: this.seed, policy: this.policy, epochsTrained: this.epochsTrained,
       paramCount: n, slotCount: backend.slotCount,
     };
+    if (this.#preprocessing) header.preprocessing = this.#preprocessing;
     if (extra) header.extra = extra;
     return encodeModel({ header, scalars: backend.scalars(), params: backend.params(), slots });
   }

@@ -7,12 +7,14 @@
  *   | u32 CRC-32 of everything before it
  *
  * The header holds the model and optimizer specs, the seed, the LR policy's
- * state and the epochs trained. Any truncation, flipped bit or foreign file fails
- * the magic, the lengths or the checksum and is refused as CORRUPT_FILE.
+ * state, the epochs trained and the preprocessing of the training data. Any
+ * truncation, flipped bit or foreign file fails the magic, the lengths or the
+ * checksum and is refused as CORRUPT_FILE.
  */
 import { LrlabError } from './errors.js';
 import type { ModelSpec, OptimizerSpec } from './spec.js';
 import type { PolicyState } from './lr-policy.js';
+import type { Preprocessing } from './preprocessing.js';
 
 const MAGIC = 'LRLAB1\0\0';
 const SCALARS = 8;
@@ -26,6 +28,8 @@ export interface SavedHeader {
   epochsTrained: number;
   paramCount: number;
   slotCount: number;
+  /** Feature names, standardization and label encoding (see preprocessing.ts); absent in files saved before it was recorded. */
+  preprocessing?: Preprocessing;
   /** Free-form JSON state of LR policies and trainers (e.g. plateau state). */
   extra?: Record<string, unknown>;
 }

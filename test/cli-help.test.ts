@@ -13,6 +13,7 @@ const COMMANDS: Record<string, string[]> = {
   'find-lr': ['--start', '--end', '--steps', '--out', ...EXPERIMENT, '-h', '--help'],
   report: ['DIR', '-h', '--help'],
   worker: ['--queue', '--concurrency', '--name', '--lock-duration', '--stalled-interval', '-h', '--help'],
+  predict: ['--model', '--data', '--out', '--delimiter', '--backend', '-h', '--help'],
 };
 
 /** Whether `help` lists `option` as an option (at the start of a line, as the help tables do). */

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   'find-lr': { summary: 'the LR range test, with suggested learning rates', run: async (args) => (await import('./find-lr.js')).findLrCommand(args) },
   report: { summary: "rebuild a sweep's report from its results directory", run: async (args) => (await import('./report.js')).reportCommand(args) },
   tutorial: { summary: "the learning-rate tutorial's six experiments on its exact data, in one report", run: async (args) => (await import('./tutorial.js')).tutorialCommand(args) },
+  predict: { summary: 'score the rows of a CSV file with a saved model', run: async (args) => (await import('./predict.js')).predictCommand(args) },
   worker: { summary: 'run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine', run: async (args) => (await importQueueCode('command', 'worker', () => import('./worker.js'))).workerCommand(args) },
 };
 

@@ -60,6 +60,8 @@ export interface CsvDataset extends Dataset {
   featureNames?: string[];
   /** Class index -> class name, for 'category' labels and headed 'onehot' columns. */
   classNames?: string[];
+  /** Header names of the label column(s) (only with a header). */
+  targetNames?: string[];
 }
 
 export const CSV_KEYS = ['header', 'labelColumn', 'labels', 'delimiter', 'source'] as const;
@@ -103,7 +105,7 @@ export function resolveCsvOptions(options: unknown, field = 'csv', allow: readon
   };
 }
 
-interface CsvRecord {
+export interface CsvRecord {
   line: number;
   cells: string[];
 }
@@ -148,7 +150,10 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   });
 
   const ds: CsvDataset = { x: { data: x, rows: n, cols: d }, y: { data: new Float32Array(0), rows: n, cols: 0 }, name: source };
-  if (names) ds.featureNames = featureCols.map((c) => names[c]!);
+  if (names) {
+    ds.featureNames = featureCols.map((c) => names[c]!);
+    ds.targetNames = targetCols.map((c) => names[c]!);
+  }
   const mode = opts.labels === 'auto' ? detectMode(rows, targetCols, where) : opts.labels;
   const single = (): number => {
     if (targetCols.length !== 1) {
@@ -245,7 +250,7 @@ const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(?:nan|inf|infinity)$/i;
 
 /** A strict decimal number: Number() alone would accept '', ' ', '0x1f' and 'Infinity'. */
-function parseNumber(cell: string, where: string, what: string): number {
+export function parseNumber(cell: string, where: string, what: string): number {
   if (NUMBER.test(cell)) {
     const v = Number(cell);
     // Finite in f64 (1e39) can still be Infinity once stored as f32.
@@ -298,7 +303,7 @@ function sortClassNames(names: string[]): string[] {
  * RFC 4180 records with the line each starts on. Works on index ranges and
  * slices rather than char-by-char concatenation: a 100 MB file stays fast.
  */
-function parseRecords(text: string, delim: string, source: string): CsvRecord[] {
+export function parseRecords(text: string, delim: string, source: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   const n = text.length;
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;

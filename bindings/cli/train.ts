@@ -13,16 +13,22 @@ import { renderRunReport } from '../report/index.js';
 import { resultToJson } from '../sweep/json.js';
 import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags } from './experiment-flags.js';
 import { flagInteger } from './flags.js';
+import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES } from './run-dir.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 export const TRAIN_HELP = `Usage: lrlab train [options]
 
 Trains one network and prints loss, accuracy and learning rate per epoch, then
 writes DIR/report.html (its loss, accuracy and LR curves and their diagnosis),
-DIR/model.lrlab (weights and optimizer state) and DIR/history.json.
+DIR/model.lrlab (weights, optimizer state and the data's preprocessing) and
+DIR/history.json. DIR/experiment.json holds the spec, and DIR/history.jsonl gets
+one JSON line per epoch as it ends (tail -f it to follow the run).
 Without options: the tutorial's blobs experiment (SGD lr 0.01, momentum 0.9).
 
 Options:
   --out DIR          where to write the report, model and history (default runs/train)
+  --resume DIR       continue the run saved in DIR to --epochs in all, exactly as
+                     one uninterrupted run would have gone
   --every N          print every Nth epoch (default: about 20 lines)
   --threads N        train the one model on N threads, each on a slice of every batch (default 1)
 ${EXPERIMENT_HELP}
@@ -33,16 +39,21 @@ ${FIT_HELP}
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, resume: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
   }
-  const spec = await experimentFromFlags(values);
-  const out = values.out ?? 'runs/train';
+  const epochs = values.epochs === undefined ? undefined : flagInteger('--epochs', values.epochs);
+  const resumed = values.resume === undefined ? undefined : await readRun(values.resume);
+  const spec = resumed ? resumeSpec(resumed, values.resume!, values, epochs) : await experimentFromFlags(values);
+  const out = values.resume ?? values.out ?? 'runs/train';
   const every = values.every !== undefined ? flagInteger('--every', values.every) : Math.max(1, Math.round(spec.epochs / 20));
+  await mkdir(out, { recursive: true });
+  if (!resumed) await writeFileAtomic(join(out, RUN_FILES.spec), JSON.stringify(spec, null, 2) + '\n');
+  const log = epochLog(out, !resumed);
   const print = (logs: EpochLogs) => {
     if ((logs.epoch + 1) % every !== 0 && logs.epoch !== 0 && logs.epoch + 1 !== spec.epochs) return;
     const parts = [`epoch ${String(logs.epoch + 1).padStart(4)}`, `loss ${fmt(logs.loss)}`];
@@ -54,9 +65,9 @@ export async function trainCommand(args: string[]): Promise<number> {
   };
   const started = performance.now();
   const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
-  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => print(logs) }, threads });
+  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => { log(logs); print(logs); } }, resumeFrom: resumed?.model, threads });
   const seconds = (performance.now() - started) / 1000;
-  const { history } = result;
+  const history = resumed?.history ? concatHistory(resumed.history, result.history) : result.history;
   const diagnosis = diagnoseCurve(history);
   process.stdout.write(`status ${history.status}${history.status !== 'completed' ? ` (${history.events.at(-1)!.reason})` : ''}, ` +
     `${history.loss.length} epochs in ${seconds.toFixed(2)} s on ${spec.backend ?? 'wasm'}\n`);
@@ -64,7 +75,6 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (result.test) process.stdout.write(`test:  loss ${fmt(result.test.loss)}${accuracy(result.test.accuracy)}\n`);
   process.stdout.write(`diagnosis: ${diagnosis.label.replace('_', ' ')}: ${diagnosis.reason}\n`);
 
-  await mkdir(out, { recursive: true });
   const title = `Training run: ${spec.optimizer.name} lr ${spec.optimizer.lr ?? 'default'}`;
   await writeFile(join(out, 'report.html'), await renderRunReport({ title, history, diagnosis, test: result.test, spec }));
   await writeFile(join(out, 'model.lrlab'), result.model.save());

@@ -1,5 +1,9 @@
 /** lrlab's public API. */
-export { Model, type ModelConfig, type Evaluation } from './model.js';
+export { Model, type ModelConfig, type Evaluation, type PredictOptions } from './model.js';
+export type { Preprocessing, TargetEncoding, RawRows } from './preprocessing.js';
+export { fromTfjs, type TfjsImportOptions } from './formats/tfjs-import.js';
+export type { TfjsArtifacts, TfjsModelJson, TfjsExportOptions } from './formats/tfjs-export.js';
+export type { OnnxExportOptions } from './formats/onnx.js';
 export { LrlabError, type ErrorCode } from './errors.js';
 export type { Callbacks, FitOptions, TrainingContext } from './fit-options.js';
 export type { History, HistoryEvent, EpochLogs, FitStatus } from './history.js';

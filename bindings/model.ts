@@ -17,6 +17,8 @@ import { checkPolicyState, initialPolicyState, type PolicyState } from './lr-pol
 import type { Dataset, Matrix } from './types.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
 import { checkDataset } from './data/check.js';
+import { onnxModel, type OnnxExportOptions } from './formats/onnx.js';
+import { tfjsArtifacts, type TfjsArtifacts, type TfjsExportOptions } from './formats/tfjs-export.js';
 import { checkPreprocessing, rowsToMatrix, standardizeInputs, type Preprocessing, type RawRows } from './preprocessing.js';
 
 export interface ModelConfig {
@@ -227,6 +229,16 @@ export class Model {
     if (this.#preprocessing) header.preprocessing = this.#preprocessing;
     if (extra) header.extra = extra;
     return encodeModel({ header, scalars: backend.scalars(), params: backend.params(), slots });
+  }
+
+  /** model.json and weights.bin of the TensorFlow.js Layers format (see formats/tfjs-export.ts for what it keeps). */
+  toTfjs(options?: TfjsExportOptions): TfjsArtifacts {
+    return tfjsArtifacts(this.spec, this.getWeights(), this.#preprocessing, options);
+  }
+
+  /** The ONNX model (opset 13: Gemm and activation nodes, the standardization in front); see formats/onnx.ts. */
+  toOnnx(options?: OnnxExportOptions): Uint8Array {
+    return onnxModel(this.spec, this.getWeights(), this.#preprocessing, options);
   }
 
   /** The raw backend, for gradient checks and tools that need the views. */

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, string[]> = {
   report: ['DIR', '-h', '--help'],
   worker: ['--queue', '--concurrency', '--name', '--lock-duration', '--stalled-interval', '-h', '--help'],
   predict: ['--model', '--data', '--out', '--delimiter', '--backend', '-h', '--help'],
+  export: ['--model', '--format', '--out', '-h', '--help'],
+  import: ['--format', '--model', '--out', '--optimizer', '--lr', '--loss', '--seed', '-h', '--help'],
 };
 
 /** Whether `help` lists `option` as an option (at the start of a line, as the help tables do). */

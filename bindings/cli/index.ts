@@ -19,6 +19,8 @@ const COMMANDS: Record<string, Command> = {
   report: { summary: "rebuild a sweep's report from its results directory", run: async (args) => (await import('./report.js')).reportCommand(args) },
   tutorial: { summary: "the learning-rate tutorial's six experiments on its exact data, in one report", run: async (args) => (await import('./tutorial.js')).tutorialCommand(args) },
   predict: { summary: 'score the rows of a CSV file with a saved model', run: async (args) => (await import('./predict.js')).predictCommand(args) },
+  export: { summary: 'write a saved model in the TF.js Layers or the ONNX format', run: async (args) => (await import('./export.js')).exportCommand(args) },
+  import: { summary: 'read a Dense TF.js Layers model into an lrlab model file', run: async (args) => (await import('./import.js')).importCommand(args) },
   worker: { summary: 'run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine', run: async (args) => (await importQueueCode('command', 'worker', () => import('./worker.js'))).workerCommand(args) },
 };
 

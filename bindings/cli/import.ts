@@ -1,0 +1,72 @@
+/**
+ * lrlab import: a Dense-only TensorFlow.js Layers model (model.json and the
+ * weight files it lists) as an lrlab model file, with a fresh optimizer, to go
+ * on training it (Model.load, then fit) or to score with lrlab predict.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LrlabError } from '../errors.js';
+import { fromTfjs } from '../formats/tfjs-import.js';
+import { LOSSES, type OptimizerSpec } from '../spec.js';
+import { checkChoice } from '../validate.js';
+import { readJson } from './experiment-flags.js';
+import { flagInteger, flagNumber } from './flags.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+export const IMPORT_HELP = `Usage: lrlab import --format tfjs --model DIR/model.json --out FILE.lrlab
+
+Reads a TensorFlow.js Layers model made of Dense layers (and the LeakyReLU, ELU,
+ReLU, Softmax or Activation layers after them) and writes it as an lrlab model
+file with a fresh optimizer, ready to train further or to score rows.
+
+Options:
+  --format NAME      tfjs
+  --model FILE       the model.json (its weight files are read from beside it)
+  --out FILE         the lrlab model file to write
+  --optimizer NAME   the optimizer to go on training with (default sgd)
+  --lr N             its learning rate
+  --loss NAME        mse, mae, categorical_crossentropy or binary_crossentropy
+                     (default: the one in the file, else from the last activation)
+  --seed N           seed of the shuffles of later training (default 0)
+  -h, --help         show this help
+`;
+
+export async function importCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      format: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
+      loss: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(IMPORT_HELP);
+    return 0;
+  }
+  checkChoice('--format', values.format, ['tfjs'] as const);
+  if (values.model === undefined) throw new LrlabError('INVALID_OPTION', '--model', undefined, 'is required: the model.json to import');
+  if (values.out === undefined) throw new LrlabError('INVALID_OPTION', '--out', undefined, 'is required: the lrlab model file to write');
+  const json = await readJson<{ weightsManifest?: { paths?: unknown }[] }>('--model', values.model);
+  const paths = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []));
+  const shards = await Promise.all(paths.map(async (p) => {
+    const path = join(dirname(values.model!), String(p));
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      throw new LrlabError('INVALID_OPTION', '--model', path, `must have its weight files beside it (${(error as NodeJS.ErrnoException).code})`);
+    }
+  }));
+  const weights = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+  shards.reduce((at, s) => (weights.set(s, at), at + s.length), 0);
+  const optimizer = { name: values.optimizer ?? 'sgd', ...(values.lr !== undefined ? { lr: flagNumber('--lr', values.lr) } : {}) } as OptimizerSpec;
+  const model = await fromTfjs(json, weights, {
+    optimizer,
+    loss: values.loss === undefined ? undefined : checkChoice('--loss', values.loss, LOSSES),
+    seed: values.seed === undefined ? undefined : flagInteger('--seed', values.seed, 0),
+  });
+  await writeFileAtomic(values.out, model.save());
+  process.stdout.write(`${model.spec.layers.length} Dense layers, ${model.paramCount} weights: ${values.out}\n`);
+  return 0;
+}

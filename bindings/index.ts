@@ -1,6 +1,6 @@
 /** lrlab's public API. */
 export { Model, type ModelConfig, type Evaluation, type PredictOptions } from './model.js';
-export type { Preprocessing, TargetEncoding, RawRows } from './preprocessing.js';
+export { preprocessingOf, type Preprocessing, type TargetEncoding, type RawRows } from './preprocessing.js';
 export { fromTfjs, type TfjsImportOptions } from './formats/tfjs-import.js';
 export type { TfjsArtifacts, TfjsModelJson, TfjsExportOptions } from './formats/tfjs-export.js';
 export type { OnnxExportOptions } from './formats/onnx.js';

@@ -7,11 +7,12 @@
 import * as lrlab from '../bindings/browser/index.js';
 import {
   Model, WebWorkerExecutor, analyzeSweep, buildSchedule, findLr, hardwareConcurrency, loadData, loadWasm, normalizeOptimizer,
-  runExperiment, runSweep, scheduleValues, standardize, trainTestSplit, validateSweep,
+  preprocessingOf, runExperiment, runSweep, scheduleValues, standardize, trainTestSplit, validateSweep,
   type Dataset, type ExperimentSpec, type FindLrResult, type History, type OptimizerName, type Standardization,
   type SweepAnalysis, type TrialResult,
 } from '../bindings/browser/index.js';
 import { boundsOf, drawBoundary, gridInputs, type Scene } from './boundary.js';
+import { offerDownloads, wireDownloads } from './download.js';
 import { formatNumber, formatPercent, lineChart, rampColor, type Series } from './plot.js';
 import {
   CLASSES, DEFAULT_NOISE, DEFAULT_SETTINGS, MOMENTUM_OPTIMIZERS, SCHEDULES, experimentSpec, stepsPerEpoch,
@@ -106,6 +107,7 @@ function wireControls(): void {
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && busy) busy.controller.abort(); });
   el('use-best').addEventListener('click', () => { if (recommendedLr) { setLr(recommendedLr); changed(); input('lr-slider').focus(); } });
   el('use-suggested').addEventListener('click', () => { if (suggestedLr) { setLr(suggestedLr); changed(); input('lr-slider').focus(); } });
+  wireDownloads();
   setLr(DEFAULT_SETTINGS.lr);
   syncEnabled();
 }
@@ -282,6 +284,8 @@ async function train(signal: AbortSignal): Promise<void> {
   const { train: trainSet, test, scene } = await prepare(spec);
   // As runExperiment does: same model, same fit options, so Node reproduces the weights bit for bit.
   const model = await Model.create({ model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend });
+  model.preprocessing = preprocessingOf(scene.train, scene.stats); // what runExperiment records, so the download scores raw points
+  offerDownloads(null);
   const canvas = el<HTMLCanvasElement>('boundary');
   const bounds = boundsOf([scene.train, scene.test!]);
   const grid = gridInputs(bounds, scene.stats);
@@ -317,6 +321,7 @@ async function train(signal: AbortSignal): Promise<void> {
   const ms = performance.now() - started - paused;
   const steps = history.loss.length * stepsPerEpoch(settings);
   lastRun = { spec, weights: model.getWeights(), history };
+  offerDownloads(model);
   drawCurves(history, spec, settings);
   showStats(history, spec.epochs, ms, steps);
   const probs = model.predict(grid);

@@ -15,7 +15,11 @@ import { setDefaultWasm, wasmModule, type WasmSource } from '../backend/wasm-mod
 // The public API of ../index.ts, less its Node-only parts (PoolExecutor, ResultStore,
 // writeSweepReport) and the HTML reports (which bundle Vega); test/browser-playground.test.ts
 // checks that the two lists stay in step.
-export { Model, type ModelConfig, type Evaluation } from '../model.js';
+export { Model, type ModelConfig, type Evaluation, type PredictOptions } from '../model.js';
+export { preprocessingOf, type Preprocessing, type TargetEncoding, type RawRows } from '../preprocessing.js';
+export { fromTfjs, type TfjsImportOptions } from '../formats/tfjs-import.js';
+export type { TfjsArtifacts, TfjsModelJson, TfjsExportOptions } from '../formats/tfjs-export.js';
+export type { OnnxExportOptions } from '../formats/onnx.js';
 export { LrlabError, type ErrorCode } from '../errors.js';
 export type { Callbacks, FitOptions, TrainingContext } from '../fit-options.js';
 export type { History, HistoryEvent, EpochLogs, FitStatus } from '../history.js';

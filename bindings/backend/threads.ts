@@ -61,9 +61,9 @@ export function sharedViews(b: SharedBuffers): SharedState {
   };
 }
 
-/** Rows [lo, hi) of a batch of `rows` that thread t of `threads` takes. */
-export function sliceOf(rows: number, t: number, threads: number): [number, number] {
-  return [Math.floor((rows * t) / threads), Math.floor((rows * (t + 1)) / threads)];
+/** The first row of thread t's slice of a batch of `rows` (thread t takes rows sliceStart(t) … sliceStart(t + 1) − 1). */
+export function sliceStart(rows: number, t: number, threads: number): number {
+  return Math.floor((rows * t) / threads);
 }
 
 /** Waits until control[index] reaches `target` (it only grows). */
@@ -84,14 +84,13 @@ export function waitFor(control: Int32Array, index: number, target: number): voi
  * Returns nothing; losses and counts are in shared.numbers.
  */
 export function threadStep(backend: WasmBackend, shared: SharedState, t: number, threads: number, step: number, start: number, rows: number, lr: number): void {
-  const [lo, hi] = sliceOf(rows, t, threads);
+  const lo = sliceStart(rows, t, threads), hi = sliceStart(rows, t + 1, threads);
   const mine = shared.slots[step & 1][t];
-  const grads = backend.grads();
+  const grads = backend.gradsView();
   if (hi > lo) {
-    const { loss, correct } = backend.sliceGradients(start + lo, hi - lo, rows);
+    shared.numbers[1 + 2 * t] = backend.sliceGradients(start + lo, hi - lo, rows);
+    shared.numbers[2 + 2 * t] = backend.sliceCorrect();
     mine.set(grads);
-    shared.numbers[1 + 2 * t] = loss;
-    shared.numbers[2 + 2 * t] = correct;
   } else {
     mine.fill(0);
     shared.numbers[1 + 2 * t] = 0;

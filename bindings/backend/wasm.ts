@@ -118,11 +118,23 @@ export class WasmBackend implements Backend {
   get trainRows(): number {
     return this.#rows[TRAIN];
   }
-  /** A thread's part of a data-parallel step (threads.ts): gradients of rows start… of the epoch's order, scaled as part of a batch of batchRows. */
-  sliceGradients(start: number, rows: number, batchRows: number): { loss: number; correct: number } {
-    const loss = this.#wasm.sliceGradients(start, rows, batchRows);
-    return { loss, correct: this.#wasm.correctCount() };
+  /**
+   * A thread's part of a data-parallel step (threads.ts): gradients of rows
+   * start… of the epoch's order, scaled as part of a batch of batchRows.
+   * Returns their summed loss; sliceCorrect() counts their right predictions.
+   */
+  sliceGradients(start: number, rows: number, batchRows: number): number {
+    return this.#wasm.sliceGradients(start, rows, batchRows);
   }
+  sliceCorrect(): number {
+    return this.#wasm.correctCount();
+  }
+  /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
+  gradsView(): Float32Array {
+    if (this.#grads?.buffer !== this.#wasm.memory.buffer) this.#grads = this.grads();
+    return this.#grads;
+  }
+  #grads?: Float32Array;
   /** The optimizer step on the gradients in grads(). */
   applyUpdate(lr: number): void {
     this.#wasm.applyUpdate(lr);

@@ -113,6 +113,13 @@ describe('--optimizers: each optimizer with its own defaults, momentum only wher
     expect(trials.map((t) => t.spec.optimizer)).toEqual([{ name: 'adam', clipNorm: 1 }, { name: 'rmsprop', clipNorm: 1 }]);
   });
 
+  it('an optimizer-object axis is set before the optimizer.* axes, whatever their order', () => {
+    const axes = { 'optimizer.lr': [0.1], 'optimizer.momentum': [0.5], optimizer: [{ name: 'sgd', nesterov: true, momentum: 0.9 }, { name: 'adam', beta1: 0.8 }] };
+    const trials = expandSweep(validateSweep({ base: TUTORIAL_EXPERIMENT, axes }));
+    expect(trials.map((t) => t.spec.optimizer)).toEqual([{ name: 'sgd', nesterov: true, momentum: 0.5, lr: 0.1 }, { name: 'adam', beta1: 0.8, lr: 0.1 }]);
+    expect(trials[1]!.params).toEqual({ 'optimizer.lr': 0.1, optimizer: { name: 'adam', beta1: 0.8 } });
+  });
+
   it('refuses a momentum axis when no swept optimizer has a momentum', async () => {
     const spec = await sweepSpecFromFlags({ momentum: '0,0.9', optimizers: 'adam,adagrad' });
     expect(() => expandSweep(validateSweep(spec))).toThrow(/sweep\.axes\["optimizer\.momentum"\]: applies to none of the swept optimizers \(adam, adagrad\)/);

@@ -1,7 +1,7 @@
 // Matrix products for dense layers, row-major f32, f32x4 register-blocked.
 //
 // Every output element is accumulated in the same order on every path
-// (4-row blocks and single rows, 8- and 4-column blocks, tail columns): c = c0;
+// (4- and 2-row blocks and single rows, 8- and 4-column blocks, tail columns): c = c0;
 // for k in 0..K: c += a_k*b_k, one f32 multiply and one f32 add per term, no
 // reassociation. So results do not depend on which path a cell took, and the
 // js backend, doing the same f32 operations in the same order, reproduces
@@ -100,6 +100,8 @@ export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pac
     let i = 0;
     // Rows i.. of C take A[kk, i..]: consecutive scalars of one row of A.
     for (; i + 4 <= m; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
+    // Two leftover rows share each B load (a first layer with 2 inputs is all leftovers).
+    for (; i + 2 <= m; i += 2) block2x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
     for (; i < m; i++) {
       block1x4T(cj + <usize>i * rowB, a + (<usize>i << 2), rowA, bp, rowP, k, 4);
       block1x4T(cj + <usize>i * rowB + 16, a + (<usize>i << 2), rowA, bp + 16, rowP, k, 4);
@@ -228,6 +230,22 @@ function block4x8T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usiz
   v128.store(c + rowC, c10); v128.store(c + rowC, c11, 16);
   v128.store(c + 2 * rowC, c20); v128.store(c + 2 * rowC, c21, 16);
   v128.store(c + 3 * rowC, c30); v128.store(c + 3 * rowC, c31, 16);
+}
+
+@inline
+function block2x8T(c: usize, a: usize, b: usize, k: i32, rowA: usize, rowB: usize, rowC: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  let ap = a, bp = b;
+  const end = b + <usize>k * rowB;
+  for (; bp < end; ap += rowA, bp += rowB) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let s = v128.load32_splat(ap);
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1);
+    s = v128.load32_splat(ap, 4);
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1);
+  }
+  v128.store(c, c00); v128.store(c, c01, 16);
+  v128.store(c + rowC, c10); v128.store(c + rowC, c11, 16);
 }
 
 @inline

@@ -3,7 +3,7 @@
  * on its exact data, all trials at once on the worker pool, one report
  * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line).
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTutorialReport } from '../report/tutorial.js';
@@ -12,6 +12,7 @@ import { resultToJson } from '../sweep/json.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { runTutorial, tutorialTrials, TUTORIAL_BASE } from '../tutorial/experiments.js';
 import { flagInteger } from './flags.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 export const TUTORIAL_HELP = `Usage: lrlab tutorial [options]
 
@@ -83,15 +84,8 @@ export async function tutorialCommand(args: string[]): Promise<number> {
   await mkdir(out, { recursive: true });
   const html = await renderTutorialReport({ sections, epochs, repeats, timeMs, where, base: { ...TUTORIAL_BASE, epochs } });
   const lines = sections.flatMap((s) => s.results.map((r) => JSON.stringify({ section: s.id, result: JSON.parse(resultToJson(r)) }) + '\n'));
-  await writeAtomically(join(out, 'results.jsonl'), lines.join(''));
-  await writeAtomically(join(out, 'report.html'), html);
+  await writeFileAtomic(join(out, 'results.jsonl'), lines.join(''));
+  await writeFileAtomic(join(out, 'report.html'), html);
   process.stdout.write(`report: ${join(out, 'report.html')}\n`);
   return 0;
-}
-
-/** Writes a temporary file beside `path`, then renames it over `path`: a reader never sees half a file. */
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, text, 'utf8');
-  await rename(tmp, path);
 }

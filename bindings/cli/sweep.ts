@@ -43,7 +43,7 @@ Options:
   --halving          successive halving: 3 rungs, keep the best third at each
   --out DIR          results and report directory (default runs/sweep); rerunning with
                      the same DIR runs only the trials not yet recorded
-  --workers N        worker threads (default: one per core)
+  --workers N        trials at a time: N − 1 worker threads and this one (default: one per core)
   --inline           run in this thread, one trial after another
   --queue URL        run the trials on "lrlab worker --queue URL" processes, on any number
                      of machines, through a BullMQ queue on Redis (redis://HOST:PORT);

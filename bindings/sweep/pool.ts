@@ -1,15 +1,17 @@
 /**
- * A pool of Node worker threads, one per core by default. The wasm module is
- * compiled once in the main thread and shared with every worker (a
- * WebAssembly.Module crosses postMessage without recompiling). Workers start
- * when the pool is made, so they boot while the sweep is expanded, checked and
- * its store opened, and they are kept for every run of the pool (unref'd
- * between runs).
+ * A pool of Node worker threads plus the calling thread: `concurrency` trials
+ * at a time (one per core by default) on concurrency − 1 workers and this
+ * thread. The wasm module is compiled once in the main thread and shared with
+ * every worker (a WebAssembly.Module crosses postMessage without recompiling).
  *
- * Each worker holds up to two tasks (it runs them one after the other): when
- * it finishes one, the next is already there, instead of waiting while the
- * main thread records the outcome and posts another. Outcomes arrive in
- * completion order.
+ * Workers start when the pool is made and are kept for every run of the pool
+ * (unref'd between runs). A worker takes trials only once it is online, while
+ * this thread starts on the first trial at once: a short sweep does not wait
+ * for workers to boot. Each worker holds up to two tasks (it runs them one
+ * after the other), so when it finishes one the next is already there instead
+ * of waiting while the main thread records the outcome. Outcomes arrive in
+ * completion order; every runner runs the same runTrial, so the results are
+ * those of inline execution, bit for bit.
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
@@ -17,7 +19,7 @@ import { wasmModule, type WasmSource } from '../backend/wasm-module.js';
 import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
-import type { TrialOutcome, TrialTask } from './trial.js';
+import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 const IN_FLIGHT = 2; // tasks held by one worker
 
@@ -25,6 +27,7 @@ export class PoolExecutor implements Executor {
   readonly name = 'pool';
   readonly concurrency: number;
   #workers: Promise<Worker[]> | undefined;
+  #online = new WeakMap<Worker, Promise<void>>();
   readonly #wasm?: WasmSource;
 
   constructor(options: { concurrency?: number; wasm?: WasmSource } = {}) {
@@ -42,9 +45,17 @@ export class PoolExecutor implements Executor {
     this.#workers ??= this.#start();
     const workers = await this.#workers;
     const queue = [...tasks];
+    const wasm = await wasmModule(this.#wasm);
+    // This thread's share: trial after trial, as InlineExecutor, yielding inside each fit.
+    const here = async () => {
+      for (let task = queue.shift(); task && !signal?.aborted; task = queue.shift()) await onOutcome(await runTrial(task, { wasm, signal }));
+    };
     workers.forEach((w) => w.ref());
     try {
-      await Promise.all(workers.map((worker) => feed(worker, queue, onOutcome, signal)));
+      await Promise.all([here(), ...workers.map(async (worker) => {
+        await this.#online.get(worker);
+        if (queue.length > 0 && !signal?.aborted) await feed(worker, queue, onOutcome, signal);
+      })]);
     } finally {
       workers.forEach((w) => w.unref());
     }
@@ -58,9 +69,10 @@ export class PoolExecutor implements Executor {
 
   async #start(): Promise<Worker[]> {
     const wasm = await wasmModule(this.#wasm);
-    return Array.from({ length: this.concurrency }, () => {
+    return Array.from({ length: this.concurrency - 1 }, () => {
       const worker = spawnModuleWorker(new URL('./pool-worker.js', import.meta.url), 'pool-worker', { wasm });
       worker.unref(); // an idle pool never keeps the process alive (e.g. when a sweep is refused before it runs)
+      this.#online.set(worker, new Promise((resolve, reject) => { worker.once('online', resolve); worker.once('error', reject); }));
       return worker;
     });
   }

@@ -64,7 +64,7 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
       }
     },
   });
-  const peers = [peer('lrlab inline', () => new InlineExecutor()), peer('lrlab pool (2 workers)', () => new PoolExecutor({ concurrency: 2 }))];
+  const peers = [peer('lrlab inline', () => new InlineExecutor()), peer('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 }))];
   const timings = await measure(peers, quick ? 1 : 7);
   return ratioTable(`the default sweep (${spec.name}, 32 trials × ${spec.base.epochs} epochs), including the pool's start (check: trials run)`,
     timings, 'lrlab inline') + `\npool: ${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}× faster than inline.\n`;

@@ -34,7 +34,7 @@ function section(id: string): string {
 describe('lrlab tutorial --epochs 3', () => {
   it('exits 0, says how many runs took how long, and where the report is', () => {
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^24 runs of 3 epochs in [\d.]+ s on a pool of 2 worker threads$/m);
+    expect(run.stdout).toMatch(/^24 runs of 3 epochs in [\d.]+ s on a pool of 2 threads$/m);
     expect(run.stdout).toContain(`report: ${join(tmp, 'report.html')}`);
   });
 

@@ -54,7 +54,7 @@ export async function tutorialCommand(args: string[]): Promise<number> {
   tutorialTrials({ epochs, repeats }); // every spec checked before a worker starts
   const out = resolve(values.out ?? 'runs/tutorial');
   const executor: Executor = values.inline ? new InlineExecutor() : new PoolExecutor(workers === undefined ? {} : { concurrency: workers });
-  const where = values.inline ? 'this thread' : `a pool of ${executor.concurrency} worker thread${executor.concurrency > 1 ? 's' : ''}`;
+  const where = values.inline ? 'this thread' : `a pool of ${executor.concurrency} thread${executor.concurrency > 1 ? 's' : ''}`;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

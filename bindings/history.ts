@@ -10,6 +10,8 @@ export interface HistoryEvent {
   oldLr?: number;
   newLr?: number;
   reason: string;
+  /** For kind 'diverged': what ended the fit (a non-finite loss, or the guard's sustained explosion). */
+  cause?: 'non_finite' | 'guard';
 }
 
 export interface History {

@@ -18,11 +18,36 @@ import {
   type LrChange, type Mode, type Monitor, type NormalizedPlateau, type PlateauSpec, type PlateauState,
 } from './plateau.js';
 import { buildSchedule, validateSchedule, type Schedule, type ScheduleSpec } from './schedules/index.js';
-import { checkKeys, checkNumber, checkObject } from './validate.js';
+import { checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
 
 export interface DivergenceSpec {
-  /** A batch loss above factor × the first batch loss of the training counts as diverged. Default 10. */
+  /** A batch loss counts as exploded above factor × the guard's baseline (see GuardState). Default 10. */
   factor?: number;
+  /** How many batches in a row must explode before the run counts as diverged. Default 50. */
+  patience?: number;
+}
+
+/** Why a fit ended as diverged: a NaN/±Infinity loss, or the guard saw the loss explode and stay up. */
+export type DivergenceCause = 'non_finite' | 'guard';
+
+/**
+ * The divergence guard's state. A batch EXPLODES when its loss is above both
+ * factor × the best (lowest) smoothed batch loss so far and the first batch
+ * loss: the smoothed best is robust to one lucky batch, and a loss still below
+ * where training started has not diverged, however far it rose from its floor.
+ * `patience` exploded batches in a row end the fit, so one spiky batch never does.
+ */
+export interface GuardState {
+  /** Batches seen by the guard. */
+  batches: number;
+  /** The moving average of the batch loss (β = GUARD_BETA), not yet debiased. */
+  average: number;
+  /** The lowest debiased moving average so far. */
+  best: number;
+  /** The first batch loss. */
+  first: number;
+  /** Exploded batches in a row. */
+  exploded: number;
 }
 
 export interface LrPolicySpec {
@@ -37,11 +62,18 @@ export interface PolicyState {
   scale: number;
   plateau?: PlateauState;
   earlyStopping?: EarlyStoppingState;
-  /** The first batch loss of the model's training: the divergence guard's reference. */
-  referenceLoss?: number;
+  guard?: GuardState;
 }
 
 export const DEFAULT_DIVERGENCE_FACTOR = 10;
+export const DEFAULT_DIVERGENCE_PATIENCE = 50;
+/** The guard's moving average spans about 1/(1 − β) = 10 batches. */
+const GUARD_BETA = 0.9;
+
+export interface Divergence {
+  cause: DivergenceCause;
+  reason: string;
+}
 
 export function initialPolicyState(): PolicyState {
   return { scale: 1 };
@@ -49,12 +81,29 @@ export function initialPolicyState(): PolicyState {
 
 export function checkPolicyState(value: unknown, field = 'policy'): PolicyState {
   const o = checkObject(field, value);
-  checkKeys(field, o, ['scale', 'plateau', 'earlyStopping', 'referenceLoss']);
+  // referenceLoss: the reference of the older guard (the first batch loss); it starts the new guard's baseline.
+  checkKeys(field, o, ['scale', 'plateau', 'earlyStopping', 'guard', 'referenceLoss']);
   const state: PolicyState = { scale: checkNumber(`${field}.scale`, o.scale, { min: 0 }) };
   if (o.plateau !== undefined) state.plateau = checkPlateauState(o.plateau, `${field}.plateau`);
   if (o.earlyStopping !== undefined) state.earlyStopping = checkEarlyStoppingState(o.earlyStopping, `${field}.earlyStopping`);
-  if (o.referenceLoss !== undefined) state.referenceLoss = checkNumber(`${field}.referenceLoss`, o.referenceLoss);
+  if (o.guard !== undefined) state.guard = checkGuardState(o.guard, `${field}.guard`);
+  else if (o.referenceLoss !== undefined) {
+    const first = checkNumber(`${field}.referenceLoss`, o.referenceLoss);
+    state.guard = { batches: 0, average: 0, best: first, first, exploded: 0 };
+  }
   return state;
+}
+
+function checkGuardState(value: unknown, field: string): GuardState {
+  const o = checkObject(field, value);
+  checkKeys(field, o, ['batches', 'average', 'best', 'first', 'exploded']);
+  return {
+    batches: checkNumber(`${field}.batches`, o.batches, { min: 0, integer: true }),
+    average: checkNumber(`${field}.average`, o.average),
+    best: checkNumber(`${field}.best`, o.best),
+    first: checkNumber(`${field}.first`, o.first),
+    exploded: checkNumber(`${field}.exploded`, o.exploded, { min: 0, integer: true }),
+  };
 }
 
 interface Watch<T> {
@@ -80,7 +129,7 @@ export class LrPolicy {
   readonly schedule: Schedule;
   readonly #plateau?: Watch<NormalizedPlateau>;
   readonly #earlyStopping?: Watch<NormalizedEarlyStopping>;
-  readonly #divergenceFactor: number | null;
+  readonly #divergence: NormalizedDivergence | null;
 
   constructor(spec: LrPolicySpec, ctx: PolicyContext, readonly state: PolicyState) {
     // Validate everything before touching the model's state: a refused fit changes nothing.
@@ -95,7 +144,7 @@ export class LrPolicy {
       const e = validateEarlyStopping(spec.earlyStopping, 'fit.earlyStopping');
       this.#earlyStopping = { spec: e, ...watch('fit.earlyStopping', e, ctx) };
     }
-    this.#divergenceFactor = validateDivergence(spec.divergence, 'fit.divergence');
+    this.#divergence = validateDivergence(spec.divergence, 'fit.divergence');
     if (this.#plateau) state.plateau ??= initialPlateauState();
     if (this.#earlyStopping) state.earlyStopping ??= initialEarlyStoppingState();
   }
@@ -114,27 +163,32 @@ export class LrPolicy {
   }
 
   /**
-   * A finite batch loss at or below this cannot make checkBatchLoss report
-   * divergence in the current state, so the core may train on without asking
-   * (-Infinity before the first batch, which sets the reference).
+   * A finite batch loss at or below this bound cannot make checkBatchLoss report divergence,
+   * whatever the guard's state: it is not above the first batch loss, so it never explodes.
+   * (-Infinity before the first batch; Infinity when only a non-finite loss counts.)
    */
   quietLossBound(): number {
-    if (this.state.referenceLoss === undefined) return -Infinity;
-    return this.#divergenceFactor === null ? Infinity : this.#divergenceFactor * this.state.referenceLoss;
+    if (this.#divergence === null) return Infinity;
+    return this.state.guard?.first ?? -Infinity;
   }
 
-  /** Returns a reason when this batch loss means the run diverged. */
-  checkBatchLoss(loss: number): string | null {
-    if (!Number.isFinite(loss)) return `the training loss became ${loss}`;
-    if (this.state.referenceLoss === undefined) {
-      this.state.referenceLoss = loss;
-      return null;
-    }
-    const factor = this.#divergenceFactor;
-    if (factor !== null && loss > factor * this.state.referenceLoss) {
-      return `the batch loss ${loss.toPrecision(4)} exceeded ${factor} × the starting loss ${this.state.referenceLoss.toPrecision(4)}`;
-    }
-    return null;
+  /** Returns the cause and a sentence when this batch loss means the run diverged (see GuardState). */
+  checkBatchLoss(loss: number): Divergence | null {
+    if (!Number.isFinite(loss)) return { cause: 'non_finite', reason: `the training loss became ${loss}` };
+    const g = this.state.guard ??= { batches: 0, average: 0, best: loss, first: loss, exploded: 0 };
+    g.batches++;
+    g.average = GUARD_BETA * g.average + (1 - GUARD_BETA) * loss;
+    g.best = Math.min(g.best, g.average / (1 - GUARD_BETA ** g.batches));
+    const guard = this.#divergence;
+    if (guard === null) return null;
+    const limit = Math.max(guard.factor * g.best, g.first);
+    g.exploded = loss > limit ? g.exploded + 1 : 0;
+    if (g.exploded < guard.patience) return null;
+    return {
+      cause: 'guard',
+      reason: `the batch loss stayed above ${limit.toPrecision(4)} (${guard.factor} × the best smoothed loss ${g.best.toPrecision(4)}, ` +
+        `and above the first batch loss ${g.first.toPrecision(4)}) for ${g.exploded} batches in a row, last ${loss.toPrecision(4)}`,
+    };
   }
 
   /** End of an epoch: plateau may change the LR of the next step, early stopping may stop. */
@@ -174,11 +228,19 @@ function metricOf(logs: EpochLogs, monitor: Monitor): number {
   return logs[monitor] ?? NaN;
 }
 
-/** The divergence guard's factor (null: only a non-finite loss counts), or the error naming `field`. */
-export function validateDivergence(spec: unknown, field: string): number | null {
+export interface NormalizedDivergence {
+  factor: number;
+  patience: number;
+}
+
+/** The divergence guard's settings (null: only a non-finite loss counts), or the error naming `field`. */
+export function validateDivergence(spec: unknown, field: string): NormalizedDivergence | null {
   if (spec === false) return null;
-  if (spec === undefined) return DEFAULT_DIVERGENCE_FACTOR;
+  if (spec === undefined) return { factor: DEFAULT_DIVERGENCE_FACTOR, patience: DEFAULT_DIVERGENCE_PATIENCE };
   const o = checkObject(field, spec);
-  checkKeys(field, o, ['factor']);
-  return o.factor === undefined ? DEFAULT_DIVERGENCE_FACTOR : checkNumber(`${field}.factor`, o.factor, { above: 1 });
+  checkKeys(field, o, ['factor', 'patience']);
+  return {
+    factor: numberOr(`${field}.factor`, o.factor, DEFAULT_DIVERGENCE_FACTOR, { above: 1 }),
+    patience: numberOr(`${field}.patience`, o.patience, DEFAULT_DIVERGENCE_PATIENCE, { min: 1, max: 1e9, integer: true }),
+  };
 }

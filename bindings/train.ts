@@ -13,7 +13,7 @@ import { VALIDATION, type Backend } from './backend/types.js';
 import { checkLearningRate } from './spec.js';
 import { emptyHistory, recordEpoch, type EpochLogs, type History } from './history.js';
 import type { Callbacks, ResolvedFitOptions, TrainingContext } from './fit-options.js';
-import { LrPolicy, type PolicyState } from './lr-policy.js';
+import { LrPolicy, type Divergence, type PolicyState } from './lr-policy.js';
 import { yieldToEventLoop } from './yield.js';
 
 /** The parts of a model the loop reads and advances. */
@@ -65,9 +65,9 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     history,
     stop(reason = 'stopped by a callback') { stopReason ??= reason; },
   };
-  const finish = (status: History['status'], reason: string): History => {
+  const finish = (status: History['status'], reason: string, cause?: Divergence['cause']): History => {
     history.status = status;
-    history.events.push({ epoch, step, kind: status === 'stopped' ? 'stop' : status as 'diverged' | 'aborted', reason });
+    history.events.push({ epoch, step, kind: status === 'stopped' ? 'stop' : status as 'diverged' | 'aborted', reason, ...(cause ? { cause } : {}) });
     return history;
   };
 
@@ -85,7 +85,7 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     const epochLr = policy.lr(step, epoch);
     backend.beginEpoch(state.seed, epoch, options.shuffle);
     let lossSum = 0, seen = 0;
-    let diverged: string | null = null;
+    let diverged: Divergence | null = null;
     for (let batch = 0; batched && batch < stepsPerEpoch && !diverged;) {
       // A stop or an abort asked for before the first batch still lets one batch run, as in the loop below.
       const single = stopReason !== undefined || signal?.aborted === true;
@@ -133,7 +133,7 @@ export async function fitLoop(state: TrainingState, data: FitData, options: Reso
     recordEpoch(history, logs);
     state.epochsTrained = epoch + 1;
     lrEpoch = epoch + 1;
-    if (diverged) return finish('diverged', diverged);
+    if (diverged) return finish('diverged', diverged.reason, diverged.cause);
     if (signal?.aborted) return finish('aborted', 'the AbortSignal fired');
     const decision = policy.endEpoch(logs, step, () => backend.params().slice());
     if (decision.change) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseCurve, CURVE_THRESHOLDS } from '../bindings/diagnostics/index.js';
 import type { FitStatus, History } from '../bindings/history.js';
+import { createRng } from '../bindings/random.js';
 
 /** A history with the given per-epoch training loss (and optional validation loss). */
 function hist(loss: number[], opts: { status?: FitStatus; valLoss?: number[] } = {}): History {
@@ -98,6 +99,51 @@ describe('diagnoseCurve on synthetic curves', () => {
   it('does not call small (±1%) noise on a decaying curve oscillating', () => {
     const loss = decay(40, 0.05).map((v, i) => v * (1 + 0.01 * (i % 2 === 0 ? 1 : -1)));
     expect(diagnoseCurve(hist(loss)).label).toBe('good');
+  });
+
+  it('pure minibatch noise (6% lognormal, seeded) around a curve falling to 0.01 is not oscillating, though its rises would have been', () => {
+    const rng = createRng(3);
+    const loss = range(100).map((i) => (0.01 + 0.7 * Math.exp(-i / 10)) * Math.exp(0.06 * rng.normal()));
+    const d = diagnoseCurve(hist(loss));
+    // The old fixed-threshold test fires: many rises of more than 5%, and a large swing.
+    expect(d.numbers.riseFraction).toBeGreaterThanOrEqual(CURVE_THRESHOLDS.riseFraction);
+    expect(d.numbers.swing).toBeGreaterThanOrEqual(CURVE_THRESHOLDS.swing);
+    // But the scatter around the smoothed trend is the noise's own (≈ 0.06 in log units), and it has no period.
+    expect(d.numbers.scatter).toBeGreaterThan(0.04);
+    expect(d.numbers.scatter).toBeLessThan(CURVE_THRESHOLDS.scatter);
+    expect(Math.abs(d.numbers.lag1!)).toBeLessThan(0.35);
+    expect(d.label).toBe('good');
+  });
+
+  it('a real period-2 swing (±25% around a slowly falling 0.5 → 0.4) is oscillating, with its scatter and lag-1 correlation', () => {
+    const loss = range(60).map((i) => (0.5 - (0.1 * i) / 59 + (i < 10 ? 1 - i / 10 : 0)) * (i % 2 === 0 ? 1.25 : 0.75));
+    const d = diagnoseCurve(hist(loss));
+    expect(d.label).toBe('oscillating');
+    expect(d.numbers.scatter).toBeGreaterThan(0.25);
+    expect(d.numbers.lag1).toBeLessThan(-0.9);
+    expect(d.reason).toMatch(/strayed \d+\.\d% \(RMS\) from its smoothed trend/);
+  });
+
+  it('a swinging curve that still ends within 20% of the best trial is not oscillating (its swings cost nothing)', () => {
+    const loss = range(60).map((i) => (0.5 - (0.1 * i) / 59 + (i < 10 ? 1 - i / 10 : 0)) * (i % 2 === 0 ? 1.25 : 0.75));
+    expect(diagnoseCurve(hist(loss), { referenceLoss: loss[59]! / 1.15 }).label).not.toBe('oscillating');
+    expect(diagnoseCurve(hist(loss), { referenceLoss: loss[59]! / 1.3 }).label).toBe('oscillating');
+  });
+
+  it('a validation loss that ran off (1e30) while the training loss looks tame is diverged', () => {
+    const val = decay(30).map((v, i) => (i < 20 ? v : 1e30));
+    const d = diagnoseCurve(hist(decay(30), { valLoss: val }));
+    expect(d.label).toBe('diverged');
+    expect(d.reason).toMatch(/^the validation loss rose from 2\.30 to 1e30 over 30 epochs/);
+  });
+
+  it('names the recorded cause of a diverged status: the guard, not the placeholder NaN of the last validation', () => {
+    const h = hist(decay(8), { status: 'diverged', valLoss: [...decay(7), NaN] });
+    h.events.push({ epoch: 7, step: 70, kind: 'diverged', cause: 'guard', reason: 'the batch loss stayed above 23.0 (…) for 50 batches in a row, last 40.1' });
+    const d = diagnoseCurve(h);
+    expect(d.label).toBe('diverged');
+    expect(d.reason).toMatch(/^the divergence guard stopped the run in epoch 8: the batch loss stayed above 23\.0/);
+    expect(d.reason).not.toContain('validation loss became NaN');
   });
 
   it('labels 4.00 → 3.95 linear over 200 epochs too_slow, with the numbers in the reason', () => {

@@ -10,7 +10,8 @@
  * The checks run in this fixed priority order; the first that matches wins:
  *
  * 1. diverged
- *    - the fit's status is 'diverged', or
+ *    - the fit's status is 'diverged' (the reason then names the recorded cause:
+ *      the divergence guard, or a non-finite training loss), or
  *    - any training or validation loss is non-finite, or
  *    - exploded: final loss > 3 × the first epoch's loss (`explodeFactor`), or
  *    - climbed back: final loss > 3 × the curve's minimum (`climbBackFactor`)
@@ -18,19 +19,30 @@
  *      (`giveBack` = (final − min) / (first − min) ≥ 0.5, `climbBackShare`).
  *      The second condition keeps a loss bouncing at a tiny floor (1e-4 → 4e-4
  *      after starting at 2.3) out of this label.
+ *    - the validation loss exploded: its final value > 3 × the larger of the
+ *      first epoch's validation and training losses (a training loss can look
+ *      tame while the validation loss has run off to 1e30), or
  *    3× is a clear "the updates are making things worse" signal that still
  *    tolerates the usual first-epoch bumps of a high-but-working rate.
  *
  * 2. oscillating — on the last half of the training curve (at least its last
- *    5 epochs; curves of fewer than 5 epochs are not tested):
+ *    5 epochs; curves of fewer than 5 epochs are not tested), ALL of:
  *    - `riseFraction`: the share of epoch-to-epoch steps in which the loss ROSE
- *      by more than 5% of its previous value (`riseStep`) is ≥ 20%
- *      (`riseFraction`), AND
+ *      by more than 5% of its previous value (`riseStep`) is ≥ 20%, and
  *    - `swing`: the total variation of that segment (Σ|Δloss|) is ≥ 3 × its net
- *      change |last − first| (`swing`; a monotone segment has swing 1).
- *    Both must hold: rises alone flag a noisy but fast-falling curve, swing
- *    alone flags a converged curve jittering by 0.1% around its floor.
- *
+ *      change |last − first| (a monotone segment has swing 1), and
+ *    - `scatter`: the RMS distance of log(loss) from its own smoothed trend (a
+ *      least-squares quadratic in the epoch over the segment) is ≥ 0.1, i.e.
+ *      the epoch loss strays about 10% or more from where its trend says it
+ *      should be. Minibatch noise moves an epoch's mean loss by a few percent,
+ *      and near a small floor (≈ 0.01) rises of 5% are common; this is the test
+ *      that tells such noise (small scatter around a smooth trend) from the
+ *      swings of a learning rate too high to settle, and
+ *    - with a referenceLoss: the judged final loss is more than 1.2 × the best
+ *      trial's (`noiseBand`). Swings that still end within 20% of the best
+ *      trial cost nothing; they are noise for the purpose of choosing an LR.
+ *    `lag1` (the lag-1 autocorrelation of the residuals: ≈ 0 for independent
+ *    noise, ≈ −1 for a period-2 swing) is reported with the numbers.
  * 3. too_slow
  *    - `relativeDrop` = (first − final) / first < 10% (`slowDrop`): the run
  *      barely moved (this also catches a run whose loss rose a little), or
@@ -66,6 +78,8 @@ export const CURVE_THRESHOLDS = {
   riseStep: 0.05,
   riseFraction: 0.2,
   swing: 3,
+  scatter: 0.1,
+  noiseBand: 1.2,
   slowDrop: 0.1,
   flatLastHalf: 0.01,
   farFromBest: 1.5,
@@ -111,6 +125,22 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
       numbers.firstLoss = finite[0]!;
       numbers.lastFiniteLoss = finite[finite.length - 1]!;
     }
+    // The fit's own record says what ended it. Its last epoch is not validated (the NaN
+    // validation loss there is a placeholder), so the event, not that NaN, is the cause.
+    const event = history.status === 'diverged' ? history.events?.find((e) => e.kind === 'diverged') : undefined;
+    if (event?.cause === 'guard') {
+      return result('diverged',
+        `the divergence guard stopped the run in epoch ${n}: ${event.reason}` +
+        (numbers.firstLoss !== undefined ? ` (the epoch loss started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
+        numbers);
+    }
+    if (event?.cause === 'non_finite') {
+      numbers.firstNonFiniteEpoch = n;
+      return result('diverged',
+        `${event.reason} in epoch ${n} of ${n}` +
+        (numbers.firstLoss !== undefined ? ` (the epoch loss started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
+        numbers);
+    }
     if (firstBad >= 0) {
       numbers.firstNonFiniteEpoch = firstBad + 1; // 1-based, as the CLI prints epochs
       const badValue = firstBad === firstBadTrain ? loss[firstBad]! : val![firstBad]!;
@@ -120,7 +150,6 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
         (numbers.firstLoss !== undefined ? ` (it started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
         numbers);
     }
-    const event = history.events?.find((e) => e.kind === 'diverged');
     return result('diverged',
       `training was stopped as diverged after ${epochs(n)}` +
       (event?.reason ? ` (${event.reason})` : '') +
@@ -185,6 +214,9 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     numbers.swing = swing;
     numbers.oscillationEpochs = steps + 1;
     numbers.rises = rises;
+    const { scatter, lag1 } = scatterAroundTrend(loss.slice(start));
+    numbers.scatter = scatter;
+    numbers.lag1 = lag1;
   }
 
   // --- 1. diverged: exploded or climbed back -----------------------------------------------
@@ -192,6 +224,14 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     return result('diverged',
       `the loss rose from ${fmtLoss(first)} to ${fmtLoss(final)} over ${epochs(n)} ` +
       `(${fmtRatio(finalOverFirst)} its first-epoch value, above the ${T.explodeFactor}× limit): diverged`,
+      numbers);
+  }
+  const valScale = val ? Math.max(val[0]!, first) : NaN;
+  if (val && judged > T.explodeFactor * valScale) {
+    numbers.valOverStart = judged / valScale;
+    return result('diverged',
+      `the validation loss rose from ${fmtLoss(val[0]!)} to ${fmtLoss(judged)} over ${epochs(n)} ` +
+      `(${fmtRatio(numbers.valOverStart)} the larger of the first epoch's validation and training losses, above the ${T.explodeFactor}× limit): diverged`,
       numbers);
   }
   if (finalOverMin > T.climbBackFactor && giveBack >= T.climbBackShare) {
@@ -202,12 +242,15 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   }
 
   // --- 2. oscillating ---------------------------------------------------------------------------
-  if (numbers.riseFraction !== undefined && numbers.riseFraction >= T.riseFraction && numbers.swing! >= T.swing) {
+  const costly = !hasRef || judged > T.noiseBand * ref;
+  if (numbers.riseFraction !== undefined && numbers.riseFraction >= T.riseFraction && numbers.swing! >= T.swing &&
+      numbers.scatter! >= T.scatter && costly) {
     const start = n - numbers.oscillationEpochs!;
     return result('oscillating',
       `over the last ${epochs(numbers.oscillationEpochs!)} the loss rose by more than ${T.riseStep * 100}% in ` +
-      `${numbers.rises} of ${numbers.oscillationEpochs! - 1} steps (${fmtPct(numbers.riseFraction)}) and moved up and down ` +
-      `${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)}): oscillating`,
+      `${numbers.rises} of ${numbers.oscillationEpochs! - 1} steps (${fmtPct(numbers.riseFraction)}), strayed ${fmtPct(Math.expm1(numbers.scatter!))} ` +
+      `(RMS) from its smoothed trend and moved up and down ${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)})` +
+      (hasRef ? `, ending at ${fmtLoss(judged)}, ${fmtRatio(vsReference)} the best trial's ${fmtLoss(ref)}` : '') + ': oscillating',
       numbers);
   }
 
@@ -241,4 +284,40 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
     (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': good',
     numbers);
+}
+
+/**
+ * The scatter of a curve around its own smoothed trend: the RMS residual of
+ * log(loss) from a least-squares quadratic in the epoch, and the lag-1
+ * autocorrelation of those residuals. Losses ≤ 0 are clamped to 1e-12.
+ */
+export function scatterAroundTrend(losses: readonly number[]): { scatter: number; lag1: number } {
+  const m = losses.length;
+  const y = losses.map((v) => Math.log(Math.max(v, 1e-12)));
+  if (m < 4) return { scatter: 0, lag1: 0 };
+  // Centre and scale the epoch to [-1, 1] so the normal equations stay well conditioned.
+  const x = y.map((_, i) => (2 * i) / (m - 1) - 1);
+  const sums = [0, 0, 0, 0, 0];
+  const rhs = [0, 0, 0];
+  for (let i = 0; i < m; i++) {
+    let p = 1;
+    for (let k = 0; k < 5; k++, p *= x[i]!) {
+      sums[k]! += p;
+      if (k < 3) rhs[k]! += p * y[i]!;
+    }
+  }
+  const A = [[sums[0]!, sums[1]!, sums[2]!], [sums[1]!, sums[2]!, sums[3]!], [sums[2]!, sums[3]!, sums[4]!]];
+  const det = (M: number[][]) =>
+    M[0]![0]! * (M[1]![1]! * M[2]![2]! - M[1]![2]! * M[2]![1]!) - M[0]![1]! * (M[1]![0]! * M[2]![2]! - M[1]![2]! * M[2]![0]!) +
+    M[0]![2]! * (M[1]![0]! * M[2]![1]! - M[1]![1]! * M[2]![0]!);
+  const d = det(A);
+  // Cramer's rule for the three coefficients.
+  const c = [0, 1, 2].map((k) => det(A.map((row, r) => row.map((v, j) => (j === k ? rhs[r]! : v)))) / d);
+  const r = y.map((v, i) => v - (c[0]! + c[1]! * x[i]! + c[2]! * x[i]! ** 2));
+  let ss = 0, cross = 0;
+  for (let i = 0; i < m; i++) {
+    ss += r[i]! ** 2;
+    if (i > 0) cross += r[i]! * r[i - 1]!;
+  }
+  return { scatter: Math.sqrt(ss / m), lag1: ss > 0 ? cross / ss : 0 };
 }

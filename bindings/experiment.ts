@@ -11,6 +11,7 @@ import type { History } from './history.js';
 import { Model, type Evaluation } from './model.js';
 import type { BackendKind, WasmSource } from './backend/index.js';
 import type { ModelSpec, OptimizerSpec } from './spec.js';
+import type { Dataset } from './types.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
 import { normalizeModel, normalizeOptimizer } from './spec.js';
 import { BACKENDS } from './backend/index.js';
@@ -137,6 +138,17 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const result: ExperimentResult = { history, train: model.evaluate(train), model };
   if (test) result.test = model.evaluate(test);
   return result;
+}
+
+/** The training rows (and the held-out test rows) of an experiment, as runExperiment trains on them. */
+export async function experimentData(spec: ExperimentSpec): Promise<{ train: Dataset; test?: Dataset }> {
+  const s = checkObject('experiment', spec);
+  const split = s.split === undefined ? undefined : checkSplit(s.split, 'experiment.split');
+  let train = await loadData(validateDataSpec(s.data, 'experiment.data'), 'experiment.data');
+  let test: Dataset | undefined;
+  if (split) ({ train, test } = trainTestSplit(train, split));
+  if (checkBoolean('experiment.standardize', s.standardize, false)) ({ train, test } = standardize(train, test));
+  return { train, test };
 }
 
 function checkSplit(value: unknown, field: string): { testFraction?: number; testRows?: number; shuffle: boolean; seed: number } {

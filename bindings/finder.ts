@@ -14,7 +14,8 @@
  *              default since 2.7), the one `suggested` reports.
  */
 import { TRAIN } from './backend/types.js';
-import { checkBatchCapacity, type Model } from './model.js';
+import { checkBatchCapacity, Model } from './model.js';
+import { experimentData, validateExperiment, type ExperimentSpec } from './experiment.js';
 import type { Dataset } from './types.js';
 import { LrlabError } from './errors.js';
 import { checkBoolean, checkChoice, checkKeys, checkObject, numberOr } from './validate.js';
@@ -47,7 +48,25 @@ const KEYS = ['startLr', 'endLr', 'steps', 'mode', 'smoothing', 'stopFactor', 'b
 /** The finder shuffles with epoch streams far from any fit's, so its batches never replay a fit's order by accident. */
 const FINDER_EPOCH_BASE = 1 << 30;
 
-export async function findLr(model: Model, data: Dataset, options: FindLrOptions = {}): Promise<FindLrResult> {
+/**
+ * The range test of a model on data, or of an ExperimentSpec: then on the
+ * spec's own training rows (split and standardized as runExperiment does), from
+ * its initial weights, at its batch size unless `options.batchSize` says
+ * otherwise. The best LR depends on the batch size, so the test must see the
+ * batches the training will.
+ */
+export async function findLr(spec: ExperimentSpec, options?: FindLrOptions): Promise<FindLrResult>;
+export async function findLr(model: Model, data: Dataset, options?: FindLrOptions): Promise<FindLrResult>;
+export async function findLr(target: Model | ExperimentSpec, dataOrOptions?: Dataset | FindLrOptions, maybeOptions: FindLrOptions = {}): Promise<FindLrResult> {
+  if (target instanceof Model) return rangeTest(target, dataOrOptions as Dataset, maybeOptions);
+  const options = (dataOrOptions ?? {}) as FindLrOptions;
+  validateExperiment(target, 'experiment');
+  const { train } = await experimentData(target);
+  const model = await Model.create({ model: target.model, optimizer: target.optimizer, seed: target.seed, backend: target.backend });
+  return rangeTest(model, train, { ...options, batchSize: options.batchSize ?? target.batchSize });
+}
+
+async function rangeTest(model: Model, data: Dataset, options: FindLrOptions): Promise<FindLrResult> {
   const o = checkObject('findLr', options);
   checkKeys('findLr', o, KEYS);
   const startLr = numberOr('findLr.startLr', o.startLr, 1e-7, { above: 0 });

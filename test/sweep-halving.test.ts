@@ -14,10 +14,11 @@ import { RESULTS_FILE, ResultStore } from '../bindings/sweep/store.js';
 import type { TrialOutcome, TrialTask } from '../bindings/sweep/trial.js';
 import type { TrialResult } from '../bindings/sweep/types.js';
 
-// 10, 1 and 0.3 diverge within the first epoch; 0.1, 0.03, 0.01 train.
+// 10, 1 and 0.3 diverge within the first epoch; 0.1, 0.03, 0.01 train. A guard of patience 5
+// (5 exploded batches in a row) makes the too-high rates end inside the 1-epoch first rung.
 const SPEC: SweepSpec = {
   name: 'halving',
-  base: { ...structuredClone(TUTORIAL_EXPERIMENT), epochs: 9 },
+  base: { ...structuredClone(TUTORIAL_EXPERIMENT), epochs: 9, divergence: { patience: 5 } },
   axes: { 'optimizer.lr': [10, 1, 0.3, 0.1, 0.03, 0.01] },
   halving: { rungs: 3, eta: 3 },
 };
@@ -150,7 +151,7 @@ describe('successive halving in memory (InlineExecutor, no store)', () => {
 
 describe('successive halving when most trials diverge', () => {
   it('a diverged trial fills a slot only when no finite one is left, and never wins', async () => {
-    const spec: SweepSpec = { ...SPEC, axes: { 'optimizer.lr': [100, 30, 10, 3, 1, 0.01] } };
+    const spec: SweepSpec = { ...SPEC, base: { ...SPEC.base, divergence: { patience: 1 } }, axes: { 'optimizer.lr': [100, 30, 10, 3, 1, 0.01] } };
     const seen: TrialResult[] = [];
     const finals = await runSweep(validateSweep(spec), { executor: new InlineExecutor(), onResult: (p) => seen.push(p.result) });
     const rung = (r: number) => seen.filter((x) => x.rung === r);

@@ -49,13 +49,20 @@
  *   by several percent, and a 20% band still separates the flat bottom of the
  *   U from its walls; absTolerance defaults to 1e-3 × the median first-epoch
  *   loss, so that a best loss near 0 does not make the band vanish). null when
- *   no trial is labelled 'good' ("nothing trained well") or no point is stable.
+ *   no trial is labelled 'good' ("nothing trained well") or no point is stable;
+ *   `noRecommendation` then says which, with the counts. `recommended.x` is the
+ *   anchor's value and `recommended.group` its other axes' values.
  * - bestCell: the cell (a point: one combination of the swept values) with
  *   the lowest mean final loss among the stable points, else among those where
  *   nothing diverged, else among all — so it is the recommendation's anchor
  *   whenever there is a recommendation. bestTrialId is its repeat with the
  *   lowest final loss (the lowest final loss of all when no point is drawn),
  *   so that one lucky repeat of an unstable cell is not "the best".
+ * - Successive halving (results with a `rung`): trials pruned at an early rung
+ *   trained for a fraction of the epochs, and their losses are not comparable
+ *   with the survivors'. Only the results of the highest rung present are
+ *   ranked (best trial, sensitivity points, recommendation); the rest are
+ *   diagnosed against that rung's best but never ranked against it.
  */
 import { LrlabError } from '../errors.js';
 import type { AxisValues, CurveLabel, Diagnosis, SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
@@ -159,7 +166,9 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   }
 
   const curves = results.filter(hasCurve);
-  const ranked = curves.filter((r) => r.status !== 'aborted');
+  const rungs = curves.map((r) => r.rung).filter((r): r is number => typeof r === 'number');
+  const rankedRung = rungs.length > 0 ? Math.max(...rungs) : undefined;
+  const ranked = curves.filter((r) => r.status !== 'aborted' && (rankedRung === undefined || r.rung === rankedRung));
 
   // Pass 1: the labels that do not depend on the reference (diverged, oscillating), then the reference
   // trial: the lowest final loss among those that neither diverged nor oscillate (an oscillating curve's
@@ -245,8 +254,9 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
     const m = median(firsts);
     absTolerance = Number.isFinite(m) ? SWEEP_DEFAULTS.absToleranceShare * Math.abs(m) : 0;
   }
+  const rankedLabels = ranked.map((r) => labelOf.get(r)!);
   const recommended = resolved === null ? null
-    : recommend(resolved, ordered, sensitivity, tolerance, absTolerance, [...labelOf.values()].includes('good'));
+    : recommend(resolved, ordered, sensitivity, tolerance, absTolerance, rankedLabels.includes('good'));
 
   const cell = bestCellIndex(ordered, sensitivity);
   let bestCell: SweepAnalysis['bestCell'] = null;
@@ -256,7 +266,10 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
     best = repeats.reduce<TrialResult | null>((b, r) => (b === null || finalLoss(r) < finalLoss(b) ? r : b), null) ?? best;
     bestCell = { ...sensitivity[cell]!, params: { ...p.trials[0]!.params }, trialIds: p.trials.map((r) => r.id) };
   }
-  return { axis, diagnoses, sensitivity, bestTrialId: best ? best.id : null, bestCell, recommended };
+  const analysis: SweepAnalysis = { axis, diagnoses, sensitivity, bestTrialId: best ? best.id : null, bestCell, recommended };
+  if (!recommended) analysis.noRecommendation = whyNone(results.length, curves.length, ranked.length, resolved, rankedLabels, rankedRung);
+  if (rankedRung !== undefined) analysis.rankedRung = rankedRung;
+  return analysis;
 }
 
 /** The best cell (see the module comment): the lowest mean final loss among the stable points, else the undiverged, else all. */
@@ -272,6 +285,20 @@ function bestCellIndex(points: PointAcc[], stats: SensitivityPoint[]): number {
     if (found >= 0) return found;
   }
   return -1;
+}
+
+/** The sentence of `noRecommendation`. */
+function whyNone(total: number, curves: number, ranked: number, axis: string | null, labels: CurveLabel[], rung?: number): string {
+  if (total === 0) return 'the sweep has no results';
+  if (curves === 0) return `all ${total} trials failed, so there is no curve to judge`;
+  if (ranked === 0) return 'every trial was aborted before it finished, so none can be ranked';
+  if (axis === null) return 'no swept param is numeric, so there is no range to recommend';
+  const counts = new Map<CurveLabel, number>();
+  for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+  const list = [...counts].map(([l, c]) => `${c} ${l.replace('_', ' ')}`).join(', ');
+  const where = rung === undefined ? `of ${ranked} trials` : `of the ${ranked} trials of the last rung (${rung})`;
+  if (!labels.includes('good')) return `no trial trained well: ${where}, ${list}, none good`;
+  return `no learning rate is stable: every swept value diverged, or oscillated in at least half of its repeats (${where}: ${list})`;
 }
 
 function isStable(p: PointAcc, s: SensitivityPoint): boolean {
@@ -343,7 +370,7 @@ function recommend(
   const above = describe(members.slice(hi + 1), 'above', high);
   const below = describe(members.slice(0, lo), 'below', low);
   const explanation = `${head}; ${above}, ${below}.`;
-  return { low, high, explanation };
+  return { low, high, x: points[anchor]!.x, group: points[anchor]!.group, explanation };
 }
 
 /** The recommendation on a categorical axis: the anchor's category, with how the others of its group compare. */
@@ -390,7 +417,7 @@ function recommendCategory(
   const parts = [`${short} = ${a.category!.label} reaches the lowest mean final loss (${fmtLoss(best.mean)}${repeats}${groupText})`];
   if (close.length) parts.push(`within ${pct} of it: ${close.join(', ')}`);
   if (rest.length) parts.push(rest.join(', '));
-  return { low: a.x, high: a.x, value: a.category!.value, label: a.category!.label, explanation: `${parts.join('; ')}.` };
+  return { low: a.x, high: a.x, x: a.x, group: a.group, value: a.category!.value, label: a.category!.label, explanation: `${parts.join('; ')}.` };
 }
 
 /** How far a loss is above the best, for a sentence: "35%" or "2.4×". */

@@ -83,6 +83,16 @@ export interface SweepAnalysis {
   /**
    * The recommended range of the axis, with a sentence explaining it; null when nothing trained well.
    * On a categorical axis: one category, low = high = its x, with its value and label.
+   * `x` is the recommended value itself (the stable point with the lowest mean final loss) and
+   * `group` the other swept axes' values it goes with (e.g. { "optimizer.momentum": 0.9 }).
    */
-  recommended: { low: number; high: number; value?: unknown; label?: string; explanation: string } | null;
+  recommended: { low: number; high: number; x: number; group: AxisValues; value?: unknown; label?: string; explanation: string } | null;
+  /** Why `recommended` is null, in a sentence; absent when there is a recommendation. */
+  noRecommendation?: string;
+  /**
+   * Successive halving: the rung whose results were ranked. Trials of different rungs trained for
+   * different budgets, so only the results of the highest rung reached are compared (best trial,
+   * sensitivity, recommendation); the others are diagnosed but not ranked.
+   */
+  rankedRung?: number;
 }

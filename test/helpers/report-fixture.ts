@@ -164,7 +164,7 @@ export function makeSweepFixture(options: SweepFixtureOptions = {}): SweepReport
     bestTrialId: best?.id ?? null,
     recommended: good.length
       ? {
-        low: Math.min(...good), high: Math.max(...good),
+        low: Math.min(...good), high: Math.max(...good), x: best!.params[LR_AXIS] as number, group: {},
         explanation: `Trials with lr from ${Math.min(...good)} to ${Math.max(...good)} trained smoothly; above that the loss oscillated or diverged, below it training was too slow.`,
       }
       : null,

@@ -1,0 +1,264 @@
+/**
+ * recommendLr: which learning rate to train an ExperimentSpec with, from a
+ * budgeted search on the spec's own data, model, optimizer, batch size and
+ * epochs. Its design follows what makes cheaper advice miss:
+ *
+ * 1. The LR range test runs on the training batch size (the best LR moves
+ *    with it), and only CENTRES the search: its valley is a prior, not the answer
+ *    (it sees a hundred steps of training loss, not the end of a run).
+ * 2. A coarse log grid around the prior, half a decade apart, each run for the
+ *    full `spec.epochs`: the objective is the loss at the end of a real run,
+ *    and a short run favours fast starters that overfit later. When the best
+ *    point is at an edge of the grid the search walks further that way.
+ * 3. A finer grid (a quarter decade) around the best point, then repeats with
+ *    other seeds of the best candidates while the budget lasts: one seed is
+ *    noisy, and good bands between two grid points are missed by coarse grids.
+ * 4. Every comparison is between runs of the same length (all full-length), so
+ *    no trial is ranked against one that trained for a different budget. A run
+ *    the divergence guard stops costs only the epochs it trained.
+ * 5. The choice is by a stated objective: `final` (the validation loss at the
+ *    end of training, the default) or `best` (its lowest epoch, the default
+ *    when the spec stops early). An LR with any diverged run is never chosen.
+ *
+ * Runs go through an Executor (inline, the worker pool, Web Workers): each
+ * stage is one batch of trials, and every decision is made from complete
+ * stages, so the result is the same for the same spec and seed whatever the
+ * executor. The budget counts epochs trained, the range test included (its
+ * steps × batch size / training rows).
+ */
+import { bestLoss, finalLoss } from '../diagnostics/results.js';
+import { fmtLoss, fmtValue, meanStd } from '../diagnostics/stats.js';
+import { LrlabError } from '../errors.js';
+import { experimentData, validateExperiment, type ExperimentSpec } from '../experiment.js';
+import { findLr, type FindLrResult } from '../finder.js';
+import { normalizeOptimizer } from '../spec.js';
+import { InlineExecutor, type Executor } from '../sweep/executor.js';
+import { runSweep } from '../sweep/run.js';
+import { validateSweep } from '../sweep/spec.js';
+import type { TrialResult } from '../sweep/types.js';
+import { checkChoice, checkKeys, checkObject, numberOr } from '../validate.js';
+
+export type AdviceObjective = 'final' | 'best';
+
+export interface RecommendOptions {
+  /** Epochs to spend in all, the range test included. Default 8 × spec.epochs; at least 3 × spec.epochs. */
+  budget?: number;
+  /** What "best LR" means: the final validation loss (default) or the best epoch's (default with early stopping). */
+  objective?: AdviceObjective;
+  /** Where the trials run (default: inline, in this thread). */
+  executor?: Executor;
+  signal?: AbortSignal;
+  /** Called after each stage with the epochs spent so far. */
+  onProgress?(progress: { stage: Stage; spent: number; budget: number }): void;
+}
+
+export type Stage = 'range test' | 'coarse' | 'edge' | 'fine' | 'repeat';
+
+/** What one learning rate's runs showed. */
+export interface LrEvidence {
+  lr: number;
+  /** The stage that first tried it. */
+  stage: Stage;
+  /** The objective's value of each run (one per seed), null for a run that diverged. */
+  values: (number | null)[];
+  /** Mean and sample standard deviation over the runs; mean Infinity when any diverged. */
+  mean: number;
+  std: number;
+  diverged: number;
+  /** Epochs its runs trained. */
+  epochs: number;
+}
+
+export interface Recommendation {
+  lr: number;
+  /** The tried LRs around `lr` whose mean objective is within RANGE_TOLERANCE of the best. */
+  range: [number, number];
+  objective: AdviceObjective;
+  cost: { epochs: number; budget: number; runs: number; rangeTestEpochs: number };
+  evidence: {
+    /** The range test on the training batch size (null when it could not suggest anything). */
+    finder: (Pick<FindLrResult, 'lrs' | 'losses' | 'smoothed' | 'suggestions' | 'stoppedEarly'> & { batchSize: number }) | null;
+    /** The centre of the search: the range test's valley, or the optimizer's default LR without one. */
+    prior: number;
+    /** Every LR tried, in increasing order. */
+    lrs: LrEvidence[];
+  };
+  explanation: string;
+}
+
+/** Multiplicative steps of the grids, in decades. */
+const COARSE_STEP = 0.5;
+const FINE_STEP = 0.25;
+/** The coarse grid around the prior, in coarse steps. */
+const COARSE_OFFSETS = [-2, -1, 0, 1];
+/** The range reported: mean objective within 10% of the best. */
+export const RANGE_TOLERANCE = 0.1;
+const FINDER_STEPS = 100;
+const MIN_FINDER_STEPS = 20;
+const KEYS = ['budget', 'objective', 'executor', 'signal', 'onProgress'];
+
+/** Checks the options against the spec; returns the budget and objective. */
+export function validateRecommendOptions(spec: ExperimentSpec, options: unknown): { budget: number; objective: AdviceObjective } {
+  const o = checkObject('recommend', options);
+  checkKeys('recommend', o, KEYS);
+  const epochs = spec.epochs;
+  const budget = numberOr('recommend.budget', o.budget, 8 * epochs, { min: 3 * epochs, max: 1e9, integer: true });
+  const objective = o.objective === undefined
+    ? (spec.earlyStopping !== undefined ? 'best' : 'final')
+    : checkChoice('recommend.objective', o.objective, ['final', 'best'] as const);
+  if (o.executor !== undefined && (typeof o.executor !== 'object' || o.executor === null || typeof (o.executor as Executor).run !== 'function')) {
+    throw new LrlabError('INVALID_OPTION', 'recommend.executor', o.executor, 'must be an Executor (InlineExecutor, PoolExecutor, WebWorkerExecutor)');
+  }
+  return { budget, objective };
+}
+
+export async function recommendLr(spec: ExperimentSpec, options: RecommendOptions = {}): Promise<Recommendation> {
+  validateExperiment(spec, 'spec');
+  const { budget, objective } = validateRecommendOptions(spec, options);
+  const executor = options.executor ?? new InlineExecutor();
+  const epochs = spec.epochs;
+  const optimizer = normalizeOptimizer(spec.optimizer, 'spec.optimizer');
+  const tried = new Map<number, LrEvidence>();
+  let spent = 0, runs = 0;
+  const progress = (stage: Stage) => options.onProgress?.({ stage, spent, budget });
+
+  // 1. The range test on the training batch size: the prior.
+  const { train } = await experimentData(spec);
+  const batchSize = spec.batchSize ?? 32;
+  let finder: Recommendation['evidence']['finder'] = null;
+  let prior = optimizer.lr;
+  try {
+    // At most half a training run's epochs of range test (a large batch on few rows makes 100 steps many epochs).
+    const steps = Math.max(MIN_FINDER_STEPS, Math.min(FINDER_STEPS, Math.floor((0.5 * epochs * train.x.rows) / Math.min(batchSize, train.x.rows))));
+    const found = await findLr(spec, { steps });
+    finder = { lrs: found.lrs, losses: found.losses, smoothed: found.smoothed, suggestions: found.suggestions, stoppedEarly: found.stoppedEarly, batchSize };
+    prior = found.suggestions.valley;
+    spent += (found.lrs.length * Math.min(batchSize, train.x.rows)) / train.x.rows;
+  } catch (error) {
+    if (!(error instanceof LrlabError) || error.code !== 'INVALID_DATA') throw error;
+    // Too few finite losses to suggest anything: centre on the optimizer's default.
+  }
+  const rangeTestEpochs = spent;
+  progress('range test');
+
+  const seedOf = (repeat: number) => (spec.seed ?? 0) + repeat;
+  const record = (r: TrialResult, stage: Stage) => {
+    const lr = Number(r.params['optimizer.lr']);
+    const e = tried.get(lr) ?? { lr, stage, values: [], mean: NaN, std: NaN, diverged: 0, epochs: 0 };
+    const value = r.status === 'diverged' || r.status === 'failed' ? NaN : objective === 'final' ? finalLoss(r) : bestLoss(r);
+    const ok = Number.isFinite(value);
+    e.values.push(ok ? value : null);
+    if (!ok) e.diverged++;
+    const trained = r.history?.epoch.length ?? 0;
+    e.epochs += trained;
+    spent += trained;
+    runs++;
+    const stats = meanStd(e.values);
+    e.mean = e.diverged > 0 ? Infinity : stats.mean;
+    e.std = stats.n > 1 ? stats.std : 0;
+    tried.set(lr, e);
+  };
+  /**
+   * Trains each LR once more, with its next unused seed, when the budget holds them all at full
+   * length (a run the guard stops costs less); false when it does not.
+   */
+  const run = async (lrs: number[], stage: Stage): Promise<boolean> => {
+    const fresh = [...new Set(lrs)];
+    if (fresh.length === 0 || spent + fresh.length * epochs > budget + 1e-9) return false;
+    // One sweep (one executor batch) per seed, so runs of different LRs train in parallel.
+    const byRepeat = new Map<number, number[]>();
+    for (const lr of fresh) {
+      const repeat = tried.get(lr)?.values.length ?? 0;
+      byRepeat.set(repeat, [...(byRepeat.get(repeat) ?? []), lr]);
+    }
+    for (const [repeat, group] of byRepeat) {
+      const sweep = validateSweep({ base: { ...spec, seed: seedOf(repeat) }, axes: { 'optimizer.lr': group } });
+      const results = await runSweep(sweep, { executor, signal: options.signal });
+      for (const r of results) record(r, stage);
+    }
+    progress(stage);
+    return true;
+  };
+  const step = (lr: number, decades: number) => tidy(lr * 10 ** decades);
+  const bestLr = () => rank()[0]!.lr;
+  const rank = () => [...tried.values()].sort((a, b) => a.mean - b.mean || a.lr - b.lr);
+
+  // 2. Coarse grid around the prior, then walk past an edge while the best sits on it.
+  await run(COARSE_OFFSETS.map((k) => step(prior, k * COARSE_STEP)), 'coarse');
+  for (let walks = 0; walks < 2; walks++) {
+    const sorted = [...tried.keys()].sort((a, b) => a - b);
+    const best = bestLr();
+    const next = best === sorted[0] ? step(best, -COARSE_STEP) : best === sorted[sorted.length - 1] && Number.isFinite(tried.get(best)!.mean) ? step(best, COARSE_STEP) : null;
+    if (next === null || !(await run([next], 'edge'))) break;
+  }
+  // 3. The fine grid around the best, then repeats of the best candidates.
+  {
+    const best = bestLr();
+    await run([step(best, -FINE_STEP), step(best, FINE_STEP)].filter((lr) => !tried.has(lr)), 'fine');
+  }
+  while (spent + epochs <= budget + 1e-9) {
+    const top = rank().filter((e) => Number.isFinite(e.mean)).slice(0, 2);
+    if (top.length === 0) break;
+    // Repeat the leader; when it already has more seeds than the runner-up, repeat the runner-up.
+    const pick = top.length > 1 && top[0]!.values.length > top[1]!.values.length ? top[1]! : top[0]!;
+    if (!(await run([pick.lr], 'repeat'))) break;
+  }
+
+  const ordered = [...tried.values()].sort((a, b) => a.lr - b.lr);
+  const leader = rank()[0]!;
+  if (!Number.isFinite(leader.mean)) {
+    throw new LrlabError('INVALID_DATA', 'spec', spec.optimizer.lr ?? optimizer.lr,
+      `gave no learning rate whose runs all ended finite (tried ${ordered.map((e) => fmtValue(e.lr)).join(', ')}): check the data and the model`);
+  }
+  const range = rangeAround(ordered, leader);
+  return {
+    lr: leader.lr, range, objective,
+    cost: { epochs: round(spent), budget, runs, rangeTestEpochs: round(rangeTestEpochs) },
+    evidence: { finder, prior, lrs: ordered },
+    explanation: explain(leader, range, ordered, objective, prior, finder !== null, batchSize, spent, epochs),
+  };
+}
+
+/** The contiguous tried LRs around the leader whose mean is within RANGE_TOLERANCE of it. */
+function rangeAround(ordered: LrEvidence[], leader: LrEvidence): [number, number] {
+  const limit = leader.mean * (1 + RANGE_TOLERANCE);
+  let lo = ordered.indexOf(leader), hi = lo;
+  while (lo > 0 && ordered[lo - 1]!.mean <= limit) lo--;
+  while (hi < ordered.length - 1 && ordered[hi + 1]!.mean <= limit) hi++;
+  return [ordered[lo]!.lr, ordered[hi]!.lr];
+}
+
+function explain(leader: LrEvidence, range: [number, number], ordered: LrEvidence[], objective: AdviceObjective,
+  prior: number, hadFinder: boolean, batchSize: number, spent: number, epochs: number): string {
+  const what = objective === 'final' ? 'final validation loss' : 'best-epoch validation loss';
+  const seeds = leader.values.length;
+  const spread = seeds > 1 ? ` ± ${fmtLoss(leader.std)} over ${seeds} seeds` : ' (one seed)';
+  const above = ordered.filter((e) => e.lr > range[1]);
+  const below = ordered.filter((e) => e.lr < range[0]);
+  const side = (list: LrEvidence[], word: string) => {
+    if (list.length === 0) return `nothing ${word} ${fmtValue(word === 'above' ? range[1] : range[0])} was tried`;
+    const diverged = list.filter((e) => e.diverged > 0).length;
+    const worst = list.filter((e) => Number.isFinite(e.mean));
+    const parts: string[] = [];
+    if (diverged > 0) parts.push(`${diverged} of ${list.length} diverged`);
+    if (worst.length > 0) {
+      const ratio = Math.min(...worst.map((e) => e.mean)) / leader.mean;
+      parts.push(`the best ends ${fmtValue(ratio)}× higher`);
+    }
+    return `${word} ${fmtValue(word === 'above' ? range[1] : range[0])} ${parts.join(', ')}`;
+  };
+  const rangeText = range[0] === range[1] ? '' : ` (range ${fmtValue(range[0])}–${fmtValue(range[1])}: within ${RANGE_TOLERANCE * 100}% of it)`;
+  const start = hadFinder ? `around the range test's valley ${fmtValue(prior)} at batch size ${batchSize}` : `around the optimizer's default ${fmtValue(prior)}`;
+  return `lr = ${fmtValue(leader.lr)}${rangeText} gives the lowest mean ${what}, ${fmtLoss(leader.mean)}${spread}, ` +
+    `of ${ordered.length} learning rates tried for the full ${epochs} epochs ${start}; ${side(above, 'above')}; ${side(below, 'below')}. ` +
+    `Cost: ${round(spent)} epochs (${fmtValue(spent / epochs)} training runs).`;
+}
+
+/** A grid value rounded to 4 significant digits, so that the same LR reached two ways is one key. */
+function tidy(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

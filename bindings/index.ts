@@ -19,6 +19,7 @@ export type { Dataset, Matrix } from './types.js';
 export * from './data/index.js';
 export * from './schedules/index.js';
 export { findLr, suggest, type FindLrOptions, type FindLrResult } from './finder.js';
+export { recommendLr, type Recommendation, type RecommendOptions, type LrEvidence, type AdviceObjective } from './advice/recommend.js';
 export type { PlateauSpec, Monitor, Mode } from './plateau.js';
 export type { EarlyStoppingSpec } from './early-stopping.js';
 export type { LrPolicySpec, DivergenceSpec, PolicyState } from './lr-policy.js';
@@ -35,3 +36,4 @@ export { renderSweepReport, renderRunReport, renderFinderReport, summaryJson, ep
 export { PoolExecutor } from './sweep/pool.js';
 export { ResultStore } from './sweep/store.js';
 export { writeSweepReport } from './report/write.js';
+export { renderRecommendReport } from './advice/report.js';

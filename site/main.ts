@@ -6,11 +6,12 @@
  */
 import * as lrlab from '../bindings/browser/index.js';
 import {
-  Model, WebWorkerExecutor, analyzeSweep, buildSchedule, findLr, hardwareConcurrency, loadData, loadWasm, normalizeOptimizer,
+  Model, WebWorkerExecutor, analyzeSweep, recommendLr, buildSchedule, findLr, hardwareConcurrency, loadData, loadWasm, normalizeOptimizer,
   preprocessingOf, runExperiment, runSweep, scheduleValues, standardize, trainTestSplit, validateSweep,
   type Dataset, type ExperimentSpec, type FindLrResult, type History, type OptimizerName, type Standardization,
   type SweepAnalysis, type TrialResult,
 } from '../bindings/browser/index.js';
+import type { Recommendation } from '../bindings/browser/index.js';
 import { boundsOf, drawBoundary, gridInputs, type Scene } from './boundary.js';
 import { offerDownloads, wireDownloads } from './download.js';
 import { formatNumber, formatPercent, lineChart, rampColor, type Series } from './plot.js';
@@ -103,6 +104,8 @@ function wireControls(): void {
   el('controls').addEventListener('submit', (event) => { event.preventDefault(); void run('train', train); });
   el('sweep').addEventListener('click', () => void run('sweep', sweep));
   el('find').addEventListener('click', () => void run('find', find));
+  el('recommend').addEventListener('click', () => void run('recommend', recommend));
+  el('use-advice').addEventListener('click', () => { if (advisedLr) { setLr(advisedLr); changed(); input('lr-slider').focus(); } });
   el('stop').addEventListener('click', () => busy?.controller.abort());
   document.addEventListener('keydown', (event) => { if (event.key === 'Escape' && busy) busy.controller.abort(); });
   el('use-best').addEventListener('click', () => { if (recommendedLr) { setLr(recommendedLr); changed(); input('lr-slider').focus(); } });
@@ -124,7 +127,8 @@ function changed(): void {
 // ---------------------------------------------------------------------------
 // Running one thing at a time
 
-type Kind = 'train' | 'sweep' | 'find';
+type Kind = 'train' | 'sweep' | 'find' | 'recommend';
+const ACTIONS = ['train', 'sweep', 'find', 'recommend'];
 let busy: { kind: Kind; controller: AbortController } | null = null;
 
 async function run(kind: Kind, action: (signal: AbortSignal) => Promise<void>): Promise<void> {
@@ -132,10 +136,10 @@ async function run(kind: Kind, action: (signal: AbortSignal) => Promise<void>): 
   const controller = new AbortController();
   busy = { kind, controller };
   const trigger = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-  for (const id of ['train', 'sweep', 'find']) el<HTMLButtonElement>(id).disabled = true;
+  for (const id of ACTIONS) el<HTMLButtonElement>(id).disabled = true;
   el<HTMLButtonElement>('stop').disabled = false;
   // A keyboard user whose button was just disabled lands on Stop, and goes back to that button at the end.
-  if (trigger && ['train', 'sweep', 'find'].includes(trigger.id)) el('stop').focus();
+  if (trigger && ACTIONS.includes(trigger.id)) el('stop').focus();
   const status = el(kind === 'find' ? 'finder-status' : `${kind}-status`);
   status.classList.remove('error');
   try {
@@ -146,9 +150,9 @@ async function run(kind: Kind, action: (signal: AbortSignal) => Promise<void>): 
     if (!(error instanceof lrlab.LrlabError)) console.error(error);
   } finally {
     busy = null;
-    for (const id of ['train', 'sweep', 'find']) el<HTMLButtonElement>(id).disabled = false;
+    for (const id of ACTIONS) el<HTMLButtonElement>(id).disabled = false;
     el<HTMLButtonElement>('stop').disabled = true;
-    if (document.activeElement === el('stop')) (trigger && ['train', 'sweep', 'find'].includes(trigger.id) ? trigger : el(kind)).focus();
+    if (document.activeElement === el('stop')) (trigger && ACTIONS.includes(trigger.id) ? trigger : el(kind)).focus();
     // Finished runs of each kind (for tests and automation): data-train-runs, data-sweep-runs, data-find-runs on <html>.
     const runs = document.documentElement.dataset;
     runs[`${kind}Runs`] = String(Number(runs[`${kind}Runs`] ?? 0) + 1);
@@ -495,6 +499,34 @@ async function find(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------
+// Recommend: recommendLr on the current settings, its trials in the Web Workers
+
+let advisedLr: number | null = null;
+let lastAdvice: Recommendation | null = null;
+
+async function recommend(signal: AbortSignal): Promise<void> {
+  const spec = experimentSpec(readSettings());
+  delete spec.recordStepLr;
+  const status = el('recommend-status');
+  executor ??= new WebWorkerExecutor();
+  const budget = 8 * spec.epochs;
+  status.textContent = `Searching: a range test, then full runs in ${executor.concurrency} Web Worker${executor.concurrency === 1 ? '' : 's'}…`;
+  el<HTMLButtonElement>('use-advice').disabled = true;
+  const started = performance.now();
+  const rec = await recommendLr(spec, {
+    executor, signal,
+    onProgress: ({ stage, spent }) => { status.textContent = `Searching… ${stage} done, ${Math.round(spent)} of ${budget} epochs`; },
+  });
+  lastAdvice = rec;
+  advisedLr = rec.lr;
+  el<HTMLButtonElement>('use-advice').disabled = false;
+  el('use-advice').textContent = `Use this LR (${formatNumber(rec.lr, 3)})`;
+  el('recommend-summary').textContent = rec.explanation;
+  status.textContent = `Recommended: ${formatNumber(rec.lr, 3)} (range ${formatNumber(rec.range[0], 2)} to ${formatNumber(rec.range[1], 2)}), ` +
+    `${rec.cost.epochs} epochs in ${formatMs(performance.now() - started)}.`;
+}
+
+// ---------------------------------------------------------------------------
 // Test and console hook: the library, and runs that return their weights as bits.
 
 export interface PlaygroundHook {
@@ -506,6 +538,7 @@ export interface PlaygroundHook {
   lastRun(): { spec: ExperimentSpec; bits: number[]; epochs: number; finalLoss: number } | null;
   lastSweep(): { trials: number; workers: number; ms: number; bestLr: number | null; recommendedLr: number | null; statuses: string[] } | null;
   lastFind(): { suggested: number; steps: number } | null;
+  lastAdvice(): Recommendation | null;
   hardwareConcurrency: number;
 }
 
@@ -530,6 +563,7 @@ window.lrlab = {
     statuses: lastSweep.results.map((r) => r.status),
   },
   lastFind: () => lastFind && { suggested: lastFind.suggested, steps: lastFind.lrs.length },
+  lastAdvice: () => lastAdvice,
   hardwareConcurrency: hardwareConcurrency(),
 };
 
@@ -545,7 +579,7 @@ async function start(): Promise<void> {
     const status = el('train-status');
     status.classList.add('error');
     status.textContent = `This browser could not load lrlab's WebAssembly (it needs WebAssembly SIMD): ${error instanceof Error ? error.message : String(error)}`;
-    for (const id of ['train', 'sweep', 'find']) el<HTMLButtonElement>(id).disabled = true;
+    for (const id of ACTIONS) el<HTMLButtonElement>(id).disabled = true;
     return;
   }
   el('env').textContent = `WebAssembly SIMD · ${cores} core${cores === 1 ? '' : 's'}`;

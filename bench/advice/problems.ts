@@ -40,8 +40,8 @@ export const PROBLEMS: AdviceProblem[] = [
       optimizer: { name: 'adam' }, epochs: 80, batchSize: 128, seed: 1 },
   },
   {
-    name: 'circles-momentum-b32', note: 'SGD momentum 0.9, low loss floor (noise near 0.01)',
-    spec: { data: { name: 'circles', samples: 600, noise: 0.05, factor: 0.5, seed: 2 }, split, model: classifier(2, dense(32, 'tanh'), 2),
+    name: 'circles-momentum-b32', note: 'SGD momentum 0.9, tanh',
+    spec: { data: { name: 'circles', samples: 600, noise: 0.15, factor: 0.5, seed: 2 }, split, model: classifier(2, dense(32, 'tanh'), 2),
       optimizer: { name: 'sgd', momentum: 0.9 }, epochs: 60, batchSize: 32, seed: 1 },
   },
   {

@@ -94,7 +94,7 @@ const COARSE_OFFSETS = [-2, -1, 0, 1];
 /** The range reported: mean objective within 10% of the best. */
 export const RANGE_TOLERANCE = 0.1;
 const FINDER_STEPS = 100;
-const MIN_FINDER_STEPS = 20;
+const MIN_FINDER_STEPS = 10;
 const KEYS = ['budget', 'objective', 'executor', 'signal', 'onProgress'];
 
 /** Checks the options against the spec; returns the budget and objective. */
@@ -127,16 +127,20 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
   const batchSize = spec.batchSize ?? 32;
   let finder: Recommendation['evidence']['finder'] = null;
   let prior = optimizer.lr;
-  try {
-    // At most half a training run's epochs of range test (a large batch on few rows makes 100 steps many epochs).
-    const steps = Math.max(MIN_FINDER_STEPS, Math.min(FINDER_STEPS, Math.floor((0.5 * epochs * train.x.rows) / Math.min(batchSize, train.x.rows))));
-    const found = await findLr(spec, { steps });
-    finder = { lrs: found.lrs, losses: found.losses, smoothed: found.smoothed, suggestions: found.suggestions, stoppedEarly: found.stoppedEarly, batchSize };
-    prior = found.suggestions.valley;
-    spent += (found.lrs.length * Math.min(batchSize, train.x.rows)) / train.x.rows;
-  } catch (error) {
-    if (!(error instanceof LrlabError) || error.code !== 'INVALID_DATA') throw error;
-    // Too few finite losses to suggest anything: centre on the optimizer's default.
+  // At most half a training run's epochs of range test (a large batch on few rows makes 100 steps many
+  // epochs); when even MIN_FINDER_STEPS would cost more, the search starts from the optimizer's default.
+  const rows = train.x.rows, perStep = Math.min(batchSize, rows) / rows;
+  const steps = Math.min(FINDER_STEPS, Math.floor((0.5 * epochs) / perStep));
+  if (steps >= MIN_FINDER_STEPS) {
+    try {
+      const found = await findLr(spec, { steps });
+      finder = { lrs: found.lrs, losses: found.losses, smoothed: found.smoothed, suggestions: found.suggestions, stoppedEarly: found.stoppedEarly, batchSize };
+      prior = found.suggestions.valley;
+      spent += found.lrs.length * perStep;
+    } catch (error) {
+      // Too few finite losses to suggest anything: centre on the optimizer's default.
+      if (!(error instanceof LrlabError) || error.code !== 'INVALID_DATA') throw error;
+    }
   }
   const rangeTestEpochs = spent;
   progress('range test');
@@ -184,7 +188,9 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
   const rank = () => [...tried.values()].sort((a, b) => a.mean - b.mean || a.lr - b.lr);
 
   // 2. Coarse grid around the prior, then walk past an edge while the best sits on it.
-  await run(COARSE_OFFSETS.map((k) => step(prior, k * COARSE_STEP)), 'coarse');
+  const units = Math.floor((budget - spent) / epochs + 1e-9);
+  const offsets = COARSE_OFFSETS.slice(Math.max(0, COARSE_OFFSETS.length - units)); // a small budget drops the lowest first
+  await run(offsets.map((k) => step(prior, k * COARSE_STEP)), 'coarse');
   for (let walks = 0; walks < 2; walks++) {
     const sorted = [...tried.keys()].sort((a, b) => a - b);
     const best = bestLr();

@@ -35,6 +35,7 @@ export type { Dataset, Matrix } from '../types.js';
 export * from '../data/index.js';
 export * from '../schedules/index.js';
 export { findLr, suggest, type FindLrOptions, type FindLrResult } from '../finder.js';
+export { recommendLr, type Recommendation, type RecommendOptions, type LrEvidence, type AdviceObjective } from '../advice/recommend.js';
 export type { PlateauSpec, Monitor, Mode } from '../plateau.js';
 export type { EarlyStoppingSpec } from '../early-stopping.js';
 export type { LrPolicySpec, DivergenceSpec, PolicyState } from '../lr-policy.js';

@@ -1,0 +1,99 @@
+/**
+ * lrlab recommend: which learning rate to train an experiment with, found by a
+ * budgeted search on the experiment itself (recommendLr), with the evidence
+ * written to DIR/recommend.html and DIR/recommend.json.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { recommendLr, validateRecommendOptions, type AdviceObjective } from '../advice/recommend.js';
+import { renderRecommendReport } from '../advice/report.js';
+import { LrlabError } from '../errors.js';
+import { validateExperiment } from '../experiment.js';
+import { InlineExecutor, type Executor } from '../sweep/executor.js';
+import { PoolExecutor } from '../sweep/pool.js';
+import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
+import { flagInteger } from './flags.js';
+
+export const RECOMMEND_HELP = `Usage: lrlab recommend [--spec FILE] [options]
+
+Finds the learning rate to train the experiment with: a range test on its own
+batch size centres a log grid of full-length runs, refined around the best and
+repeated with other seeds, within a budget of epochs. Prints the LR, a range
+and why; writes DIR/recommend.html (the evidence) and DIR/recommend.json.
+Without --spec: the tutorial's blobs experiment.
+
+Options:
+  --budget N         epochs to spend in all, the range test included
+                     (default 8 × the experiment's epochs; at least 3 ×)
+  --objective NAME   final (the last epoch's validation loss; the default) or best
+                     (the best epoch's; the default when the spec stops early)
+  --json             print exactly one JSON object (the recommendation) on stdout
+  --out DIR          where to write the report (default runs/recommend)
+  --workers N        worker threads (default: one per core)
+  --inline           run in this thread, one trial after another
+${EXPERIMENT_HELP}
+  -h, --help         show this help
+`;
+
+export async function recommendCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      ...EXPERIMENT_FLAGS, budget: { type: 'string' }, objective: { type: 'string' }, json: { type: 'boolean' },
+      out: { type: 'string' }, workers: { type: 'string' }, inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(RECOMMEND_HELP);
+    return 0;
+  }
+  if (values.inline && values.workers !== undefined) {
+    throw new LrlabError('INVALID_OPTION', '--workers', values.workers, 'cannot be combined with --inline');
+  }
+  const spec = await experimentFromFlags(values);
+  validateExperiment(spec, 'spec');
+  const options = {
+    budget: values.budget === undefined ? undefined : flagInteger('--budget', values.budget),
+    objective: values.objective as AdviceObjective | undefined,
+  };
+  try {
+    validateRecommendOptions(spec, options);
+  } catch (error) {
+    // Name the flag, not the option object's field.
+    if (error instanceof LrlabError && error.field?.startsWith('recommend.')) {
+      const flag = `--${error.field.slice('recommend.'.length)}`;
+      const allowed = error.message.slice(error.field.length + 2, error.message.lastIndexOf('. Received: '));
+      throw new LrlabError(error.code, flag, error.value, allowed);
+    }
+    throw error;
+  }
+  const out = values.out ?? 'runs/recommend';
+  const executor: Executor = values.inline ? new InlineExecutor()
+    : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) });
+  let rec;
+  try {
+    rec = await recommendLr(spec, {
+      ...options, executor,
+      onProgress: ({ stage, spent, budget }) => process.stderr.write(`recommend: ${stage} done, ${Math.round(spent)} of ${budget} epochs\n`),
+    });
+  } finally {
+    await executor.close();
+  }
+  await mkdir(out, { recursive: true });
+  await writeAtomic(join(out, 'recommend.json'), JSON.stringify(rec, null, 1) + '\n');
+  await writeAtomic(join(out, 'recommend.html'), await renderRecommendReport(rec));
+  if (values.json) {
+    process.stdout.write(JSON.stringify(rec) + '\n');
+  } else {
+    process.stdout.write(`lr = ${rec.lr} (range ${rec.range[0]} – ${rec.range[1]}, objective: ${rec.objective} validation loss)\n${rec.explanation}\n` +
+      `report: ${join(out, 'recommend.html')}\n`);
+  }
+  return 0;
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.tmp`, text);
+  await rename(`${path}.tmp`, path);
+}

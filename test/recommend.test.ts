@@ -1,0 +1,120 @@
+// recommendLr and `lrlab recommend`: the budget holds, the same spec and seed
+// give the same advice on any executor, the objective is stated, bad options
+// are LrlabErrors before any training, and --json prints one JSON object.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recommendLr, type RecommendOptions } from '../bindings/advice/recommend.js';
+import { LrlabError } from '../bindings/errors.js';
+import type { ExperimentSpec } from '../bindings/experiment.js';
+import { InlineExecutor } from '../bindings/sweep/executor.js';
+import { PoolExecutor } from '../bindings/sweep/pool.js';
+import { lrlab } from './helpers/cli.js';
+
+const SPEC: ExperimentSpec = {
+  data: { name: 'moons', samples: 200, noise: 0.2, seed: 1 }, split: { testFraction: 0.3, seed: 0 },
+  model: { inputs: 2, layers: [{ units: 16, activation: 'relu' }, { units: 2, activation: 'softmax' }], loss: 'categorical_crossentropy' },
+  optimizer: { name: 'adam' }, epochs: 10, batchSize: 16, seed: 1,
+};
+
+describe('recommendLr', () => {
+  let first: Awaited<ReturnType<typeof recommendLr>>;
+  beforeAll(async () => {
+    first = await recommendLr(SPEC, { budget: 60 });
+  });
+
+  it('stays within its budget, counting every epoch trained and the range test', () => {
+    expect(first.cost.budget).toBe(60);
+    expect(first.cost.epochs).toBeLessThanOrEqual(60);
+    const trained = first.evidence.lrs.reduce((n, e) => n + e.epochs, 0);
+    expect(first.cost.epochs).toBeCloseTo(trained + first.cost.rangeTestEpochs, 1);
+    expect(first.cost.runs).toBe(first.evidence.lrs.reduce((n, e) => n + e.values.length, 0));
+    // The range test ran on the training batch size (16), not the default 32.
+    expect(first.evidence.finder!.batchSize).toBe(16);
+    expect(first.cost.rangeTestEpochs).toBeCloseTo((first.evidence.finder!.lrs.length * 16) / 140, 1);
+  });
+
+  it('the default budget is 8 × epochs; the result is the best tried LR by the stated objective, inside its range', async () => {
+    const rec = await recommendLr(SPEC);
+    expect(rec.cost.budget).toBe(80);
+    expect(rec.cost.epochs).toBeLessThanOrEqual(80);
+    expect(rec.objective).toBe('final');
+    const best = Math.min(...rec.evidence.lrs.map((e) => e.mean));
+    expect(rec.evidence.lrs.find((e) => e.lr === rec.lr)!.mean).toBe(best);
+    expect(rec.range[0]).toBeLessThanOrEqual(rec.lr);
+    expect(rec.range[1]).toBeGreaterThanOrEqual(rec.lr);
+    expect(rec.explanation).toMatch(/^lr = \S+ .*gives the lowest mean final validation loss/);
+  });
+
+  it('is deterministic for a seed, and the worker pool gives the same advice as inline', async () => {
+    const again = await recommendLr(SPEC, { budget: 60, executor: new InlineExecutor() });
+    expect(again).toEqual(first);
+    const pool = new PoolExecutor({ concurrency: 2 });
+    try {
+      expect(await recommendLr(SPEC, { budget: 60, executor: pool })).toEqual(first);
+    } finally {
+      await pool.close();
+    }
+    const otherSeed = await recommendLr({ ...SPEC, seed: 7 }, { budget: 60 });
+    expect(otherSeed.evidence.lrs).not.toEqual(first.evidence.lrs);
+  });
+
+  it("optimizes the best epoch's loss by default when the spec stops early", async () => {
+    const rec = await recommendLr({ ...SPEC, earlyStopping: { patience: 3 } }, { budget: 30 });
+    expect(rec.objective).toBe('best');
+    expect(rec.explanation).toContain('best-epoch validation loss');
+  });
+
+  it.each<[string, RecommendOptions | Record<string, unknown>, string]>([
+    ['a budget below 3 × epochs', { budget: 29 }, 'recommend.budget'],
+    ['a fractional budget', { budget: 40.5 }, 'recommend.budget'],
+    ['an unknown objective', { objective: 'median' }, 'recommend.objective'],
+    ['an unknown option', { budjet: 40 }, 'recommend.budjet'],
+    ['an executor that is not one', { executor: {} }, 'recommend.executor'],
+  ])('refuses %s with an LrlabError naming the field, before any training', async (_name, options, field) => {
+    const error = await recommendLr(SPEC, options as RecommendOptions).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LrlabError);
+    expect((error as LrlabError).field).toBe(field);
+  });
+
+  it('refuses a bad spec before any training', async () => {
+    const error = await recommendLr({ ...SPEC, epochs: 0 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LrlabError);
+    expect((error as LrlabError).field).toBe('spec.epochs');
+  });
+});
+
+describe('lrlab recommend', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lrlab-recommend-'));
+    await writeFile(join(dir, 'spec.json'), JSON.stringify(SPEC));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('--json prints exactly one JSON object on stdout, the same as recommend.json; the report has the evidence', async () => {
+    const run = await lrlab(['recommend', '--spec', join(dir, 'spec.json'), '--budget', '40', '--json', '--inline', '--out', join(dir, 'out')]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const printed = JSON.parse(lines[0]!);
+    expect(Object.keys(printed)).toEqual(expect.arrayContaining(['lr', 'range', 'objective', 'cost', 'evidence', 'explanation']));
+    expect(printed.cost.epochs).toBeLessThanOrEqual(40);
+    expect(JSON.parse(await readFile(join(dir, 'out', 'recommend.json'), 'utf8'))).toEqual(printed);
+    const html = await readFile(join(dir, 'out', 'recommend.html'), 'utf8');
+    expect(html).toContain('data-table="evidence"');
+    expect(html).toContain('<svg');
+  }, 60_000);
+
+  it('a bad --budget or --objective is one line "lrlab: ..." and exit 2', async () => {
+    for (const args of [['--budget', '5'], ['--objective', 'median']]) {
+      const run = await lrlab(['recommend', '--spec', join(dir, 'spec.json'), ...args]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^lrlab: ${args[0]}: .*Received: ${args[0]}=`));
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  }, 60_000);
+});

@@ -31,9 +31,8 @@ export { runTrial, type TrialTask, type TrialOutcome } from './sweep/trial.js';
 export { InlineExecutor, type Executor } from './sweep/executor.js';
 export type { Trial, TrialResult, Diagnosis, CurveLabel, SensitivityPoint, SweepAnalysis } from './sweep/types.js';
 export { analyzeSweep, diagnoseCurve } from './diagnostics/index.js';
-export { renderSweepReport, renderRunReport, renderFinderReport, summaryJson, epochsCsv } from './report/index.js';
+export { renderSweepReport, renderRunReport, renderFinderReport, renderRecommendReport, summaryJson, epochsCsv } from './report/index.js';
 // Node only (worker threads, the file system): not part of the browser build.
 export { PoolExecutor } from './sweep/pool.js';
 export { ResultStore } from './sweep/store.js';
 export { writeSweepReport } from './report/write.js';
-export { renderRecommendReport } from './advice/report.js';

@@ -518,7 +518,7 @@ async function recommend(signal: AbortSignal): Promise<void> {
     onProgress: ({ stage, spent }) => { status.textContent = `Searching… ${stage} done, ${Math.round(spent)} of ${budget} epochs`; },
   });
   lastAdvice = rec;
-  advisedLr = rec.lr;
+  advisedLr = tidyLr(rec.lr);
   el<HTMLButtonElement>('use-advice').disabled = false;
   el('use-advice').textContent = `Use this LR (${formatNumber(rec.lr, 3)})`;
   el('recommend-summary').textContent = rec.explanation;

@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as nodeApi from '../bindings/index.js';
 import * as browserApi from '../bindings/browser/index.js';
 import * as reportApi from '../bindings/report/index.js';
+import { recommendLr } from '../bindings/advice/recommend.js';
 import { runExperiment, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../bindings/index.js';
 import { serveStatic, SITE_DIR, type StaticServer } from '../scripts/serve.js';
 import type {} from '../site/main.js'; // window.lrlab, the page's test hook
@@ -97,7 +98,7 @@ suite(chromiumSkipReason ? `playground in Chromium (skipped: ${chromiumSkipReaso
   });
 
   /** Clicks `button` and waits for that kind of run to finish. */
-  async function runAndWait(kind: 'train' | 'sweep' | 'find', press: () => Promise<void>): Promise<void> {
+  async function runAndWait(kind: 'train' | 'sweep' | 'find' | 'recommend', press: () => Promise<void>): Promise<void> {
     const key = `${kind}Runs`;
     const before = await page.evaluate((k) => Number(document.documentElement.dataset[k] ?? 0), key);
     await press();
@@ -224,6 +225,20 @@ suite(chromiumSkipReason ? `playground in Chromium (skipped: ${chromiumSkipReaso
     const lr = Number(await page.inputValue('#lr'));
     expect(lr).toBeCloseTo(Number(found.suggested.toPrecision(3)), 12);
   });
+
+  it('recommends an LR with its trials in Web Workers, the same advice as recommendLr in Node, and applies it', async () => {
+    if (launchError) throw launchError;
+    await setValue('#epochs', '12');
+    await runAndWait('recommend', () => page.click('#recommend'));
+    const advice = (await page.evaluate(() => window.lrlab.lastAdvice()))!;
+    const spec = await page.evaluate(() => window.lrlab.currentSpec());
+    delete spec.recordStepLr;
+    expect(advice.cost.epochs).toBeLessThanOrEqual(8 * 12);
+    expect(advice).toEqual(await recommendLr(spec));
+    expect(await page.textContent('#recommend-summary')).toMatch(/^lr = /);
+    await page.click('#use-advice');
+    expect(Number(await page.inputValue('#lr'))).toBeCloseTo(Number(advice.lr.toPrecision(3)), 12);
+  }, 120_000);
 
   it('works from the keyboard: Enter in a field trains, Escape stops', async () => {
     if (launchError) throw launchError;

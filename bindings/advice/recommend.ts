@@ -6,13 +6,14 @@
  * 1. The LR range test runs on the training batch size (the best LR moves
  *    with it), and only CENTRES the search: its valley is a prior, not the answer
  *    (it sees a hundred steps of training loss, not the end of a run).
- * 2. A coarse log grid around the prior, half a decade apart, each run for the
- *    full `spec.epochs`: the objective is the loss at the end of a real run,
- *    and a short run favours fast starters that overfit later. When the best
- *    point is at an edge of the grid the search walks further that way.
- * 3. A finer grid (a quarter decade) around the best point, then repeats with
- *    other seeds of the best candidates while the budget lasts: one seed is
- *    noisy, and good bands between two grid points are missed by coarse grids.
+ * 2. A coarse log grid around the prior, a decade apart, each run for the full
+ *    `spec.epochs`: the objective is the loss at the end of a real run, and a
+ *    short run favours fast starters that overfit later. While the best point
+ *    is at an edge of the grid the search walks a decade further that way (the
+ *    prior can be off by more than a decade, e.g. on a long loss plateau).
+ * 3. Coarse to fine: half a decade, then a quarter, on each side of the best so
+ *    far, then repeats with other seeds of the best candidates while the budget
+ *    lasts: one seed is noisy, and good bands between two decades are missed.
  * 4. Every comparison is between runs of the same length (all full-length), so
  *    no trial is ranked against one that trained for a different budget. A run
  *    the divergence guard stops costs only the epochs it trained.
@@ -52,7 +53,7 @@ export interface RecommendOptions {
   onProgress?(progress: { stage: Stage; spent: number; budget: number }): void;
 }
 
-export type Stage = 'range test' | 'coarse' | 'edge' | 'fine' | 'repeat';
+export type Stage = 'range test' | 'coarse' | 'edge' | 'half' | 'fine' | 'repeat';
 
 /** What one learning rate's runs showed. */
 export interface LrEvidence {
@@ -86,11 +87,12 @@ export interface Recommendation {
   explanation: string;
 }
 
-/** Multiplicative steps of the grids, in decades. */
-const COARSE_STEP = 0.5;
-const FINE_STEP = 0.25;
-/** The coarse grid around the prior, in coarse steps. */
-const COARSE_OFFSETS = [-2, -1, 0, 1];
+/** The coarse grid: a decade apart around the prior (the first `units` of these when the budget is small). */
+const COARSE_STEP = 1;
+const COARSE_OFFSETS = [0, -1, 1];
+const MAX_WALKS = 2;
+/** Then half a decade, then a quarter, around the best so far. */
+const REFINE: Array<[number, Stage]> = [[0.5, 'half'], [0.25, 'fine']];
 /** The range reported: mean objective within 10% of the best. */
 export const RANGE_TOLERANCE = 0.1;
 const FINDER_STEPS = 100;
@@ -187,20 +189,25 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
   const bestLr = () => rank()[0]!.lr;
   const rank = () => [...tried.values()].sort((a, b) => a.mean - b.mean || a.lr - b.lr);
 
-  // 2. Coarse grid around the prior, then walk past an edge while the best sits on it.
+  // 2. A decade grid around the prior; while the best sits on an edge, walk a decade further.
   const units = Math.floor((budget - spent) / epochs + 1e-9);
-  const offsets = COARSE_OFFSETS.slice(Math.max(0, COARSE_OFFSETS.length - units)); // a small budget drops the lowest first
+  const offsets = COARSE_OFFSETS.slice(0, Math.max(1, Math.min(COARSE_OFFSETS.length, units)));
   await run(offsets.map((k) => step(prior, k * COARSE_STEP)), 'coarse');
-  for (let walks = 0; walks < 2; walks++) {
+  for (let walks = 0; walks < MAX_WALKS; walks++) {
     const sorted = [...tried.keys()].sort((a, b) => a - b);
     const best = bestLr();
-    const next = best === sorted[0] ? step(best, -COARSE_STEP) : best === sorted[sorted.length - 1] && Number.isFinite(tried.get(best)!.mean) ? step(best, COARSE_STEP) : null;
+    const atTop = best === sorted[sorted.length - 1] && Number.isFinite(tried.get(best)!.mean);
+    const next = best === sorted[0] ? step(best, -COARSE_STEP) : atTop ? step(best, COARSE_STEP) : null;
     if (next === null || !(await run([next], 'edge'))) break;
   }
-  // 3. The fine grid around the best, then repeats of the best candidates.
-  {
-    const best = bestLr();
-    await run([step(best, -FINE_STEP), step(best, FINE_STEP)].filter((lr) => !tried.has(lr)), 'fine');
+  // 3. Halve the step twice around the best (the better neighbour's side first when only one fits),
+  //    then repeat the best candidates with other seeds while the budget lasts.
+  for (const [decades, stage] of REFINE) {
+    const best = tried.get(bestLr())!;
+    const sides = [step(best.lr, -decades), step(best.lr, decades)].filter((lr) => !tried.has(lr));
+    const neighbour = (lr: number) => tried.get(step(best.lr, Math.sign(Math.log(lr / best.lr)) * 2 * decades))?.mean ?? Infinity;
+    sides.sort((a, b) => neighbour(a) - neighbour(b));
+    if (!(await run(sides, stage))) await run(sides.slice(0, 1), stage);
   }
   while (spent + epochs <= budget + 1e-9) {
     const top = rank().filter((e) => Number.isFinite(e.mean)).slice(0, 2);

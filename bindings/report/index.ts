@@ -4,6 +4,7 @@
  * which writes the files, is in './write.js'.
  */
 export { renderSweepReport, renderRunReport, renderFinderReport } from './html.js';
+export { renderRecommendReport } from '../advice/report.js';
 export { summaryJson, epochsCsv, csvField, type SweepSummary, type TrialSummary } from './files.js';
 export {
   renderChart, uCurveSpec, lossGridSpec, accuracyGridSpec, scheduleSpec, runLossSpec, runAccuracySpec, runLrSpec, finderSpec,

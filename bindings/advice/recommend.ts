@@ -224,12 +224,36 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
       `gave no learning rate whose runs all ended finite (tried ${ordered.map((e) => fmtValue(e.lr)).join(', ')}): check the data and the model`);
   }
   const range = rangeAround(ordered, leader);
+  const lr = parabolicMinimum(ordered, leader);
+  if (lr < range[0]) range[0] = lr;
+  if (lr > range[1]) range[1] = lr;
   return {
-    lr: leader.lr, range, objective,
+    lr, range, objective,
     cost: { epochs: round(spent), budget, runs, rangeTestEpochs: round(rangeTestEpochs) },
     evidence: { finder, prior, lrs: ordered },
-    explanation: explain(leader, range, ordered, objective, prior, finder !== null, batchSize, spent, epochs),
+    explanation: explain(lr, leader, range, ordered, objective, prior, finder !== null, batchSize, spent, epochs),
   };
+}
+
+/**
+ * The minimum of the parabola through the leader and its nearest tried neighbour on each side, in
+ * log LR and log loss (Brent's parabolic step): it reads between the grid points and averages the
+ * noise of three runs instead of trusting one. It stays between the two neighbours, and is the
+ * leader itself when a side has no finite neighbour or the three points do not bend upwards.
+ */
+function parabolicMinimum(ordered: LrEvidence[], leader: LrEvidence): number {
+  const i = ordered.indexOf(leader);
+  const a = ordered[i - 1], c = ordered[i + 1];
+  if (!a || !c || !Number.isFinite(a.mean) || !Number.isFinite(c.mean) || !(a.mean > 0 && leader.mean > 0 && c.mean > 0)) return leader.lr;
+  const [x1, x2, x3] = [a.lr, leader.lr, c.lr].map(Math.log10) as [number, number, number];
+  const [y1, y2, y3] = [a.mean, leader.mean, c.mean].map(Math.log) as [number, number, number];
+  const num = (x2 - x1) ** 2 * (y2 - y3) - (x2 - x3) ** 2 * (y2 - y1);
+  const den = (x2 - x1) * (y2 - y3) - (x2 - x3) * (y2 - y1);
+  if (!(den < 0 || den > 0)) return leader.lr;
+  const vertex = x2 - num / (2 * den);
+  // Convex (the leader is the lowest of the three, so a bend upwards is the rule) and inside the bracket.
+  if (!(vertex > x1 && vertex < x3)) return leader.lr;
+  return tidy(10 ** vertex);
 }
 
 /** The contiguous tried LRs around the leader whose mean is within RANGE_TOLERANCE of it. */
@@ -241,7 +265,7 @@ function rangeAround(ordered: LrEvidence[], leader: LrEvidence): [number, number
   return [ordered[lo]!.lr, ordered[hi]!.lr];
 }
 
-function explain(leader: LrEvidence, range: [number, number], ordered: LrEvidence[], objective: AdviceObjective,
+function explain(lr: number, leader: LrEvidence, range: [number, number], ordered: LrEvidence[], objective: AdviceObjective,
   prior: number, hadFinder: boolean, batchSize: number, spent: number, epochs: number): string {
   const what = objective === 'final' ? 'final validation loss' : 'best-epoch validation loss';
   const seeds = leader.values.length;
@@ -262,8 +286,12 @@ function explain(leader: LrEvidence, range: [number, number], ordered: LrEvidenc
   };
   const rangeText = range[0] === range[1] ? '' : ` (range ${fmtValue(range[0])}–${fmtValue(range[1])}: within ${RANGE_TOLERANCE * 100}% of it)`;
   const start = hadFinder ? `around the range test's valley ${fmtValue(prior)} at batch size ${batchSize}` : `around the optimizer's default ${fmtValue(prior)}`;
-  return `lr = ${fmtValue(leader.lr)}${rangeText} gives the lowest mean ${what}, ${fmtLoss(leader.mean)}${spread}, ` +
-    `of ${ordered.length} learning rates tried for the full ${epochs} epochs ${start}; ${side(above, 'above')}; ${side(below, 'below')}. ` +
+  const chosen = lr === leader.lr
+    ? `lr = ${fmtValue(lr)}${rangeText} gives the lowest mean ${what}, ${fmtLoss(leader.mean)}${spread}, of the`
+    : `lr = ${fmtValue(lr)}${rangeText} is the minimum of a parabola through the best tried LR ${fmtValue(leader.lr)} ` +
+      `(mean ${what} ${fmtLoss(leader.mean)}${spread}) and its neighbours, among the`;
+  return `${chosen} ` +
+    `${ordered.length} learning rates tried for the full ${epochs} epochs ${start}; ${side(above, 'above')}; ${side(below, 'below')}. ` +
     `Cost: ${round(spent)} epochs (${fmtValue(spent / epochs)} training runs).`;
 }
 

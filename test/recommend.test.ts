@@ -35,16 +35,29 @@ describe('recommendLr', () => {
     expect(first.cost.rangeTestEpochs).toBeCloseTo((first.evidence.finder!.lrs.length * 16) / 140, 1);
   });
 
-  it('the default budget is 8 × epochs; the result is the best tried LR by the stated objective, inside its range', async () => {
+  it('the default budget is 8 × epochs; the answer sits between the best tried LR\'s neighbours, inside its range', async () => {
     const rec = await recommendLr(SPEC);
     expect(rec.cost.budget).toBe(80);
     expect(rec.cost.epochs).toBeLessThanOrEqual(80);
     expect(rec.objective).toBe('final');
-    const best = Math.min(...rec.evidence.lrs.map((e) => e.mean));
-    expect(rec.evidence.lrs.find((e) => e.lr === rec.lr)!.mean).toBe(best);
+    const lrs = rec.evidence.lrs; // in increasing LR
+    const best = lrs.reduce((a, b) => (b.mean < a.mean ? b : a));
+    const i = lrs.indexOf(best);
+    // The minimum of the parabola through the best and its neighbours, or the best itself.
+    expect(rec.lr).toBeGreaterThan(lrs[i - 1]?.lr ?? best.lr / 1.0001);
+    expect(rec.lr).toBeLessThan(lrs[i + 1]?.lr ?? best.lr * 1.0001);
+    if (rec.lr !== best.lr) {
+      const [x1, x2, x3] = [lrs[i - 1]!, best, lrs[i + 1]!].map((e) => Math.log10(e.lr));
+      const [y1, y2, y3] = [lrs[i - 1]!, best, lrs[i + 1]!].map((e) => Math.log(e.mean));
+      // Vertex of the parabola through three points (Brent): x2 − ½·[(x2−x1)²(y2−y3) − (x2−x3)²(y2−y1)] / [(x2−x1)(y2−y3) − (x2−x3)(y2−y1)].
+      const vertex = x2! - 0.5 * ((x2! - x1!) ** 2 * (y2! - y3!) - (x2! - x3!) ** 2 * (y2! - y1!)) / ((x2! - x1!) * (y2! - y3!) - (x2! - x3!) * (y2! - y1!));
+      expect(rec.lr).toBeCloseTo(10 ** vertex, 3);
+      expect(rec.explanation).toMatch(/^lr = \S+ .*is the minimum of a parabola through the best tried LR/);
+    } else {
+      expect(rec.explanation).toMatch(/^lr = \S+ .*gives the lowest mean final validation loss/);
+    }
     expect(rec.range[0]).toBeLessThanOrEqual(rec.lr);
     expect(rec.range[1]).toBeGreaterThanOrEqual(rec.lr);
-    expect(rec.explanation).toMatch(/^lr = \S+ .*gives the lowest mean final validation loss/);
   });
 
   it('is deterministic for a seed, and the worker pool gives the same advice as inline', async () => {

@@ -15,9 +15,9 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   sweep: { summary: 'learning-rate sensitivity analysis over a grid, in parallel, with a report', run: async (args) => (await import('./sweep.js')).sweepCommand(args) },
   train: { summary: 'one training run, with per-epoch output, a report and the saved model', run: async (args) => (await import('./train.js')).trainCommand(args) },
-  recommend: { summary: 'the learning rate to use, from a budgeted search on the experiment, with the evidence', run: async (args) => (await import('./recommend.js')).recommendCommand(args) },
   'find-lr': { summary: 'the LR range test, with suggested learning rates', run: async (args) => (await import('./find-lr.js')).findLrCommand(args) },
   report: { summary: "rebuild a sweep's report from its results directory", run: async (args) => (await import('./report.js')).reportCommand(args) },
+  recommend: { summary: 'the learning rate to use, from a budgeted search on the experiment, with the evidence', run: async (args) => (await import('./recommend.js')).recommendCommand(args) },
   tutorial: { summary: "the learning-rate tutorial's six experiments on its exact data, in one report", run: async (args) => (await import('./tutorial.js')).tutorialCommand(args) },
   predict: { summary: 'score the rows of a CSV file with a saved model', run: async (args) => (await import('./predict.js')).predictCommand(args) },
   export: { summary: 'write a saved model in the TF.js Layers or the ONNX format', run: async (args) => (await import('./export.js')).exportCommand(args) },

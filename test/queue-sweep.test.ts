@@ -18,11 +18,11 @@ import { describeWithRedis, startLrlab, queueTestEnvironment, type LrlabProcess 
 
 const { redis, processes, tempDir } = await queueTestEnvironment();
 
-// 8 learning rates × 2 momenta = 16 trials: some diverge (NaN losses travel as null), some learn.
+// 8 learning rates × 2 momenta = 16 trials: some diverge (lr 10: NaN losses travel as null), some learn.
 const SPEC: SweepSpec = {
   name: 'queue test',
   base: { ...TUTORIAL_EXPERIMENT, epochs: 200 },
-  axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 8 } }, 'optimizer.momentum': [0, 0.9] },
+  axes: { 'optimizer.lr': { log: { from: 10, to: 1e-6, count: 8 } }, 'optimizer.momentum': [0, 0.9] },
 };
 
 /** Everything a trial computed, with the wall times left out. */

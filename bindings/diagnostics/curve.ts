@@ -38,12 +38,13 @@
  *      and near a small floor (≈ 0.01) rises of 5% are common; this is the test
  *      that tells such noise (small scatter around a smooth trend) from the
  *      swings of a learning rate too high to settle, and
- *    - with a referenceLoss: the judged final loss is more than 1.2 × the best
- *      trial's (`noiseBand`). Swings that still end within 20% of the best
- *      trial cost nothing; they are noise for the purpose of choosing an LR.
- *    `lag1` (the lag-1 autocorrelation of the residuals: ≈ 0 for independent
- *    noise, ≈ −1 for a period-2 swing) is reported with the numbers.
- * 3. too_slow
+ *    - `lag1`: the lag-1 autocorrelation of those residuals is further from 0
+ *      than max(0.2, 2/√m) over the m epochs of the segment (`structure`; 2/√m
+ *      is two standard errors: independent noise stays inside it 95% of the
+ *      time). Minibatch noise scatters each epoch independently (lag1 ≈ 0)
+ *      however large it is; a too-high learning rate makes excursions that
+ *      persist over epochs (lag1 > 0) or alternate, a period-2 swing (lag1 ≈ −1).
+ * * 3. too_slow
  *    - `relativeDrop` = (first − final) / first < 10% (`slowDrop`): the run
  *      barely moved (this also catches a run whose loss rose a little), or
  *    - with a referenceLoss: still falling at the end (the last half improved
@@ -79,7 +80,7 @@ export const CURVE_THRESHOLDS = {
   riseFraction: 0.2,
   swing: 3,
   scatter: 0.1,
-  noiseBand: 1.2,
+  structure: 0.2,
   slowDrop: 0.1,
   flatLastHalf: 0.01,
   farFromBest: 1.5,
@@ -242,14 +243,13 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   }
 
   // --- 2. oscillating ---------------------------------------------------------------------------
-  const costly = !hasRef || judged > T.noiseBand * ref;
   if (numbers.riseFraction !== undefined && numbers.riseFraction >= T.riseFraction && numbers.swing! >= T.swing &&
-      numbers.scatter! >= T.scatter && costly) {
+      numbers.scatter! >= T.scatter && Math.abs(numbers.lag1!) >= structureLimit(numbers.oscillationEpochs!)) {
     const start = n - numbers.oscillationEpochs!;
     return result('oscillating',
       `over the last ${epochs(numbers.oscillationEpochs!)} the loss rose by more than ${T.riseStep * 100}% in ` +
       `${numbers.rises} of ${numbers.oscillationEpochs! - 1} steps (${fmtPct(numbers.riseFraction)}), strayed ${fmtPct(Math.expm1(numbers.scatter!))} ` +
-      `(RMS) from its smoothed trend and moved up and down ${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)})` +
+      `(RMS) from its smoothed trend in ${numbers.lag1! < 0 ? 'alternating' : 'lasting'} swings (lag-1 correlation ${numbers.lag1!.toFixed(2)}) and moved up and down ${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)})` +
       (hasRef ? `, ending at ${fmtLoss(judged)}, ${fmtRatio(vsReference)} the best trial's ${fmtLoss(ref)}` : '') + ': oscillating',
       numbers);
   }
@@ -284,6 +284,11 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
     (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': good',
     numbers);
+}
+
+/** How far from 0 the lag-1 autocorrelation of m residuals must be to count as structure, not noise. */
+export function structureLimit(m: number): number {
+  return Math.max(CURVE_THRESHOLDS.structure, 2 / Math.sqrt(m));
 }
 
 /**

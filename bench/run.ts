@@ -20,7 +20,7 @@ for (const name of names) if (!(name in SUITES)) throw new Error(`unknown suite 
 
 const header = `## lrlab benchmarks${values.quick ? ' (quick mode: tiny sizes, not for comparison)' : ''}\n\n` +
   `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}. ` +
-  'Peers run interleaved in one process with the f32x4 multiply-add peak (a register-only loop); compare ratios and shares of the peak, ' +
+  'Peers run interleaved in one process with the f32x4 multiply-add peak (the faster of two register-only loops); compare ratios and shares of the peak, ' +
   'not absolute times.\n';
 const sections = [header];
 process.stdout.write(header + '\n');

@@ -46,7 +46,7 @@ export interface WasmExports {
   gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmNT(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmTN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
-  peakMulAdd(iterations: number, s: number, t: number): number;
+  peakMulAdd(iterations: number, s: number, t: number, fused: number): number;
 }
 
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);

@@ -42,9 +42,10 @@ describe('fit flags reach the experiment spec', () => {
     expect('plateau' in off || 'earlyStopping' in off).toBe(false);
   });
 
-  it('--divergence as a factor, factor=F, or off', async () => {
+  it('--divergence as a factor, key=value pairs, or off', async () => {
     expect((await experimentFromFlags({ divergence: '20' })).divergence).toEqual({ factor: 20 });
     expect((await experimentFromFlags({ divergence: 'factor=5' })).divergence).toEqual({ factor: 5 });
+    expect((await experimentFromFlags({ divergence: 'factor=5,patience=3' })).divergence).toEqual({ factor: 5, patience: 3 });
     expect((await experimentFromFlags({ divergence: 'off' })).divergence).toBe(false);
   });
 

@@ -70,8 +70,9 @@ export const FIT_HELP = `  --schedule SPEC    LR schedule: "NAME key=value …" 
                      "patience=2,semantics=keras,threshold=1e-7"; "off"
   --early-stopping SPEC  stop when the validation loss stops improving: "on" (patience 0)
                      or e.g. "patience=10,restoreBestWeights=true"; "off"
-  --divergence F|off stop a run when a batch loss exceeds F × the first (default 10);
-                     off: only a NaN or infinite loss stops it
+  --divergence SPEC  the divergence guard: a factor ("20"), or "factor=20,patience=5" (a run
+                     diverged when that many batches in a row exceed factor × the guard's
+                     baseline; defaults 10 and 50); off: only a NaN or infinite loss stops it
   --validation-split F  hold out the last fraction F of the training rows for validation
                      (as Keras), instead of validating on the test set`;
 

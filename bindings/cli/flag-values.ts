@@ -87,7 +87,7 @@ export function flagEarlyStopping(flag: string, text: string): EarlyStoppingSpec
   return flagPolicy<EarlyStoppingSpec>(flag, text, validateEarlyStopping);
 }
 
-/** `off` (only a non-finite loss counts), a factor (`20`), or `factor=20`. */
+/** `off` (only a non-finite loss counts), a factor (`20`), or key=value pairs (`factor=20,patience=5`). */
 export function flagDivergence(flag: string, text: string): DivergenceSpec | false {
   const t = text.trim();
   if (OFF.includes(t.toLowerCase())) return false;

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the package ships its sources as they are.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../bindings/cli/index.ts');
+// Runs the compiled CLI (dist/, built from bindings/ by `npm run build:dist`).
+const { main } = await import('../dist/cli/index.js').catch((error) => {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('cli/index.js')) throw error;
+  process.stderr.write('lrlab: the compiled CLI (dist/) is missing: run npm run build:dist in the lrlab checkout\n');
+  process.exit(1);
+});
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

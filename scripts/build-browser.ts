@@ -6,6 +6,8 @@
  *   build/browser/lrlab-worker.js     the Web Worker of WebWorkerExecutor (sweeps)
  *   build/browser/lrlab.wasm          a copy of build/lrlab.wasm
  *
+ * and the same three bundles in build/, next to build/lrlab.wasm: the package's copy (see buildPackageBundles).
+ *
  * With --site it also builds the playground page into site/dist/: index.html,
  * style.css, main.js (the page, importing ./lrlab.js) and the library files above.
  *
@@ -22,6 +24,7 @@ import { join, resolve } from 'node:path';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const LIB_OUT = join(ROOT, 'build/browser');
+const PACKAGE_OUT = join(ROOT, 'build');
 const SITE_SRC = join(ROOT, 'site');
 const SITE_OUT = join(ROOT, 'site/dist');
 const WASM = join(ROOT, 'build/lrlab.wasm');
@@ -83,12 +86,29 @@ const COMMON: BuildOptions = {
 export async function buildLibrary(outdir = LIB_OUT): Promise<void> {
   await mkdir(outdir, { recursive: true });
   await Promise.all([
-    build({ ...COMMON, entryPoints: { lrlab: 'bindings/browser/index.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
-    build({ ...COMMON, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
-    build({ ...COMMON, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' }, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT }),
+    ...bundles(outdir, COMMON),
     copyFile(WASM, join(outdir, 'lrlab.wasm')),
     copyFile(join(ROOT, 'build/lrlab.relaxed.wasm'), join(outdir, 'lrlab.relaxed.wasm')),
   ]);
+}
+
+/**
+ * The package's copy of the bundles (package.json "exports": lrlab/browser, lrlab/browser/embedded,
+ * lrlab/browser/worker): in build/, next to build/lrlab.wasm, so that the one wasm file the package
+ * ships serves Node and browsers alike. Without source maps: an application's bundler bundles them
+ * again, and the package's declaration maps already lead to the sources.
+ */
+export async function buildPackageBundles(): Promise<void> {
+  await Promise.all(bundles(PACKAGE_OUT, { ...COMMON, sourcemap: false }));
+}
+
+function bundles(outdir: string, options: BuildOptions): Promise<unknown>[] {
+  const common = { ...options, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT };
+  return [
+    build({ ...common, entryPoints: { lrlab: 'bindings/browser/index.ts' } }),
+    build({ ...common, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' } }),
+    build({ ...common, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' } }),
+  ];
 }
 
 export async function buildSite(outdir = SITE_OUT): Promise<void> {
@@ -107,7 +127,7 @@ export async function buildSite(outdir = SITE_OUT): Promise<void> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  await buildLibrary();
+  await Promise.all([buildLibrary(), buildPackageBundles()]);
   if (process.argv.includes('--site')) await buildSite();
-  console.log(`browser build: build/browser/${process.argv.includes('--site') ? ' and site/dist/' : ''} in ${Math.round(performance.now() - started)} ms`);
+  console.log(`browser build: build/browser/, build/lrlab*.js${process.argv.includes('--site') ? ' and site/dist/' : ''} in ${Math.round(performance.now() - started)} ms`);
 }

@@ -1,5 +1,5 @@
 // `lrlab --help` and every subcommand's --help, run as a user runs them
-// (node bin/lrlab.js through tsx): exit 0, usage on stdout, every option listed.
+// (node bin/lrlab.js, the compiled CLI): exit 0, usage on stdout, every option listed.
 // `lrlab` alone is a usage error: non-zero exit, the usage shown.
 import { describe, it } from 'vitest';
 import { lrlab } from './helpers/cli.js';

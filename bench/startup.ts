@@ -1,0 +1,121 @@
+/**
+ * What the package costs a user before it does any work: how long its commands take to start and
+ * how much `npm install lrlab` brings in (npm run bench:startup; a benchmark, not a test).
+ *
+ * It packs the package, installs the tarball into a temporary project with production
+ * dependencies only (no optional peers), and there times whole processes: `lrlab --help`,
+ * `node -e "import('lrlab')"`, the report stack (importing vega + vega-lite, and `lrlab report` on
+ * the default sweep's results), and `npm start` in this checkout (the default sweep, end to end,
+ * from an empty runs/default-sweep). Peers run interleaved, round after round, next to
+ * `node -e 0`, and are reported as medians and as multiples of `node -e 0`'s median in the same
+ * run: the machine drifts and is often shared, and the ratio is what carries over.
+ *
+ * Writes bench/results/startup.md (atomically) and prints it.
+ * Usage: npm run bench:startup [-- --rounds 5]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { measure, type Peer } from './timing.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
+const rounds = Number(values.rounds);
+
+const sh = (command: string, args: string[], cwd: string) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+/** Bytes of every file under `dir` (what the files hold, as `du --apparent-size`), and the packages in it. */
+function installed(dir: string): { bytes: number; packages: number } {
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) bytes += statSync(path).size;
+    }
+  };
+  walk(join(dir, 'node_modules'));
+  const lock = JSON.parse(readFileSync(join(dir, 'node_modules/.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  return { bytes, packages: Object.keys(lock.packages).length };
+}
+
+function project(work: string, name: string, install: string[]): string {
+  const dir = join(work, name);
+  cpSync(join(ROOT, 'test/package-consumer'), dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, private: true, type: 'module' }));
+  sh('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', ...install], dir);
+  return dir;
+}
+
+/** A peer that runs one whole process; its check is the exit code (0 for every peer here). */
+function processPeer(name: string, command: string, args: string[], cwd: string, before?: () => void): Peer {
+  return {
+    name,
+    run() {
+      before?.();
+      const result = spawnSync(command, args, { cwd, stdio: 'ignore' });
+      if (result.status !== 0) throw new Error(`${name} exited with ${result.status}`);
+      return result.status;
+    },
+  };
+}
+
+sh('npm', ['run', '--silent', 'build:dist'], ROOT);
+sh('npm', ['run', '--silent', 'build:browser'], ROOT);
+const work = mkdtempSync(join(tmpdir(), 'lrlab-startup-'));
+try {
+  const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as [{ filename: string; size: number; unpackedSize: number }];
+  const tarball = join(work, packed[0].filename);
+  const app = project(work, 'app', [tarball]);
+  const size = installed(app);
+  const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const reportStack = installed(project(work, 'report-stack', ['vega@' + own.dependencies.vega, 'vega-lite@' + own.dependencies['vega-lite']]));
+
+  // The default sweep's results, for `lrlab report` (npm start writes them; one run first, untimed, for the report peer).
+  const defaultSweep = join(ROOT, 'runs/default-sweep');
+  const clean = () => rmSync(defaultSweep, { recursive: true, force: true });
+  clean();
+  sh('npm', ['start', '--silent'], ROOT);
+  const sweepCopy = join(work, 'default-sweep');
+  cpSync(defaultSweep, sweepCopy, { recursive: true });
+  const node = process.execPath;
+  const lrlab = join(app, 'node_modules/lrlab/bin/lrlab.js');
+
+  const timings = await measure([
+    processPeer('node -e 0', node, ['-e', '0'], app),
+    processPeer('lrlab --help', node, [lrlab, '--help'], app),
+    processPeer(`node -e "import('lrlab')"`, node, ['-e', `import('lrlab')`], app),
+    processPeer(`node -e "import vega, vega-lite"`, node, ['-e', `Promise.all([import('vega'), import('vega-lite')])`], app),
+    processPeer('lrlab report (default sweep)', node, [lrlab, 'report', sweepCopy], app),
+    processPeer('npm start (default sweep, from empty)', 'npm', ['start', '--silent'], ROOT, clean),
+  ], rounds);
+
+  const base = timings[0]!.medianMs;
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const lines = [
+    '## lrlab startup and install size',
+    '',
+    `Node ${process.version}; medians of ${rounds} whole-process runs per peer, interleaved with \`node -e 0\` in the same run.`,
+    `The machine was shared while this ran (load average ${load} at the end, 2 cores): compare the ratios, not the milliseconds.`,
+    '',
+    '| process | median ms | min ms | × node -e 0 |',
+    '|---|---:|---:|---:|',
+    ...timings.map((t) => `| ${t.name} | ${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)} | ${(t.medianMs / base).toFixed(2)} |`),
+    '',
+    `\`npm install lrlab\` (the packed ${packed[0].filename}, ${mb(packed[0].size)} MB packed, ${mb(packed[0].unpackedSize)} MB unpacked), production dependencies only, no optional peers:`,
+    `**${mb(size.bytes)} MB in ${size.packages} packages** (before: 46 MB, 103 packages).`,
+    `Of that, the report stack alone (vega ${own.dependencies.vega} + vega-lite ${own.dependencies['vega-lite']}, installed by themselves): ${mb(reportStack.bytes)} MB in ${reportStack.packages} packages.`,
+    '',
+  ];
+  const text = lines.join('\n');
+  const out = join(ROOT, 'bench/results/startup.md');
+  writeFileSync(out + '.tmp', text);
+  renameSync(out + '.tmp', out);
+  console.log(text);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'SHAPE_MISMATCH' // arrays whose lengths do not fit the declared shapes
   | 'INVALID_DATA' // NaN/Infinity in data, labels out of range, empty data set
   | 'CORRUPT_FILE' // a saved model or CSV that cannot be parsed or fails its checksum
-  | 'ABORTED'; // an operation cancelled through an AbortSignal
+  | 'ABORTED' // an operation cancelled through an AbortSignal
+  | 'BUSY'; // a folder in use by another lrlab run (its lock is held by a live process)
 
 export class LrlabError extends Error {
   readonly code: ErrorCode;
@@ -25,14 +26,21 @@ export class LrlabError extends Error {
   }
 }
 
+/** Values are shown shortened: a 100 MB CSV cell must not become a 100 MB message. */
+const SHOWN = 48;
+
 function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(shorten(value));
   if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'bigint' || typeof value === 'symbol' || typeof value === 'function') return shorten(String(value));
   if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Float32Array).length})`;
   try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? text.slice(0, 77) + '...' : text;
+    return shorten(JSON.stringify(value) ?? String(value));
   } catch {
-    return String(value);
+    return Array.isArray(value) ? `array(${value.length})` : 'object';
   }
+}
+
+export function shorten(text: string, length = SHOWN): string {
+  return text.length > length ? `${text.slice(0, length - 1)}…(${text.length} chars)` : text;
 }

@@ -6,6 +6,7 @@
 import { loadData, standardize, trainTestSplit, validateDataSpec, type DataSpec, type Standardization } from './data/index.js';
 import { preprocessingOf } from './preprocessing.js';
 import { LrlabError } from './errors.js';
+import { checkJsonShape } from './json-limits.js';
 import type { Callbacks } from './fit-options.js';
 import type { History } from './history.js';
 import { Model, type Evaluation } from './model.js';
@@ -90,6 +91,7 @@ export interface RunOptions {
  * what a sweep runs before its first trial, so that a bad base fails at once.
  */
 export function validateExperiment(spec: unknown, field = 'experiment'): void {
+  checkJsonShape(field, spec);
   const s = checkObject(field, spec);
   checkKeys(field, s, KEYS);
   validateDataSpec(s.data, `${field}.data`);
@@ -111,6 +113,7 @@ export function validateExperiment(spec: unknown, field = 'experiment'): void {
 }
 
 export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {
+  checkJsonShape('experiment', spec);
   const s = checkObject('experiment', spec);
   checkKeys('experiment', s, KEYS);
   const dataSpec = validateDataSpec(s.data, 'experiment.data');

@@ -263,7 +263,7 @@ export class Model {
 const MAX_BATCH_VALUES = 1 << 24;
 
 export function checkBatchCapacity(spec: NormalizedModel, rows: number, field: string): void {
-  const widest = Math.max(spec.inputs, ...spec.layers.map((l) => l.units));
+  const widest = spec.layers.reduce((w, l) => Math.max(w, l.units), spec.inputs);
   if (rows * widest > MAX_BATCH_VALUES) {
     throw new LrlabError('INVALID_OPTION', field, rows, `must keep batch rows × the widest layer (${widest}) at most ${MAX_BATCH_VALUES}`);
   }

@@ -4,7 +4,7 @@
  * as 0 stays 0 (defaults only fill `undefined`).
  */
 import { LrlabError } from './errors.js';
-import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
+import { MAX_LR, checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr } from './validate.js';
 import { KERAS_DEFAULTS } from './keras-defaults.js';
 
 export const ACTIVATIONS = ['linear', 'relu', 'leaky_relu', 'elu', 'sigmoid', 'tanh', 'softmax'] as const;
@@ -181,7 +181,7 @@ export function checkModelSize(model: NormalizedModel, field = 'model'): number 
 }
 
 export function checkLearningRate(field: string, value: unknown): number {
-  return checkNumber(field, value, { min: 0 });
+  return checkNumber(field, value, { min: 0, max: MAX_LR });
 }
 
 /** Size of one optimizer's state in parameter-sized slots (the same table as assembly/optimizers/index.ts). */

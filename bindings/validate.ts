@@ -4,6 +4,14 @@
  * never "missing": defaults apply only to `undefined`.
  */
 import { LrlabError } from './errors.js';
+import { didYouMean } from './suggest.js';
+
+/**
+ * The largest learning rate lrlab accepts anywhere (optimizer, schedules): far
+ * above any that trains (1e6 still makes a run diverge on purpose), low enough
+ * that every schedule's arithmetic on it stays finite (maxLr 1e308 did not).
+ */
+export const MAX_LR = 1e6;
 
 export interface NumberRule {
   min?: number; // inclusive
@@ -42,23 +50,32 @@ export function checkBoolean(field: string, value: unknown, fallback: boolean): 
 
 export function checkChoice<T extends string>(field: string, value: unknown, choices: readonly T[]): T {
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new LrlabError('UNKNOWN_OPTION', field, value, `must be one of ${choices.join(', ')}`);
+    throw new LrlabError('UNKNOWN_OPTION', field, value, `must be one of ${choices.join(', ')}${didYouMean(value as string, choices)}`);
   }
   return value as T;
 }
 
+/**
+ * The object's own enumerable properties, as a new object: what a spec
+ * parser reads from the result is never inherited (an option on a prototype, or
+ * on a polluted Object.prototype, is not an option of this spec).
+ */
 export function checkObject(field: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new LrlabError('INVALID_OPTION', field, value, 'must be an object');
   }
-  return value as Record<string, unknown>;
+  const own = Object.create(null) as Record<string, unknown>; // no prototype: a missing key reads undefined, even from a polluted Object.prototype
+  for (const key of Object.keys(value)) {
+    own[key] = (value as Record<string, unknown>)[key];
+  }
+  return own;
 }
 
 /** Refuses keys a spec does not define, so a typo never silently becomes a default. */
 export function checkKeys(field: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new LrlabError('UNKNOWN_OPTION', `${field}.${key}`, value[key], `is not an option; known options are ${known.join(', ')}`);
+      throw new LrlabError('UNKNOWN_OPTION', `${field}.${key}`, value[key], `is not an option${didYouMean(key, known)}; known options are ${known.join(', ')}`);
     }
   }
 }

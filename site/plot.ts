@@ -6,6 +6,19 @@
  * a <title> and a <desc>.
  */
 
+/** The largest / smallest of a list by a loop: spreading a long curve into Math.max overflows the stack. */
+export function maxOf(xs: number[]): number {
+  let best = -Infinity;
+  for (const x of xs) if (x > best || Number.isNaN(x)) best = x;
+  return best;
+}
+
+export function minOf(xs: number[]): number {
+  let best = Infinity;
+  for (const x of xs) if (x < best || Number.isNaN(x)) best = x;
+  return best;
+}
+
 export interface Series {
   name: string;
   color: string;
@@ -125,13 +138,14 @@ export function lineChart(o: ChartOptions): string {
   const xsAll = [...finitePts.map((p) => p[0]), ...(o.markers ?? []).map((m) => m.x)];
   let ysAll = finitePts.map((p) => p[1]);
   if (o.yCeiling !== undefined) ysAll = ysAll.map((y) => Math.min(y, o.yCeiling!));
-  ysAll.push(...(o.crosses ?? []).map((c) => c.y), ...(o.rings ?? []).map((r) => r.y));
+  for (const c of o.crosses ?? []) ysAll.push(c.y);
+  for (const r of o.rings ?? []) ysAll.push(r.y);
 
-  const [xlo, xhi] = o.xDomain ?? [Math.min(...xsAll), Math.max(...xsAll)];
+  const [xlo, xhi] = o.xDomain ?? [minOf(xsAll), maxOf(xsAll)];
   const positiveY = ysAll.filter((y) => y > 0);
   const yLog = o.yScale === 'log' || (o.yScale === 'auto' && positiveY.length === ysAll.length && positiveY.length > 1
-    && Math.max(...positiveY) / Math.min(...positiveY) > 30);
-  let [ylo, yhi] = o.yDomain ?? [Math.min(...ysAll), Math.max(...ysAll)];
+    && maxOf(positiveY) / minOf(positiveY) > 30);
+  let [ylo, yhi] = o.yDomain ?? [minOf(ysAll), maxOf(ysAll)];
   const empty = finitePts.length === 0 && !(o.crosses?.length);
   if (empty || !Number.isFinite(xlo) || !Number.isFinite(xhi)) return emptyChart(o, width, height, id);
   if (!o.yDomain) {

@@ -4,6 +4,8 @@
  * loads this file and nothing else (no training code, no Vega, no BullMQ).
  */
 import { LrlabError } from '../errors.js';
+import { didYouMean } from '../suggest.js';
+import { EXIT_CODES_HELP } from './exit-codes.js';
 import { importQueueCode } from '../sweep/queue-import.js';
 
 interface Command {
@@ -25,15 +27,16 @@ const COMMANDS: Record<string, Command> = {
   worker: { summary: 'run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine', run: async (args) => (await importQueueCode('command', 'worker', () => import('./worker.js'))).workerCommand(args) },
 };
 
-const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 3;
+const width = Object.keys(COMMANDS).reduce((w, name) => Math.max(w, name.length), 0) + 3;
 
 export const HELP = `Usage: lrlab <command> [options]
 
 Commands:
 ${Object.entries(COMMANDS).map(([name, { summary }]) => `  ${name.padEnd(width)} ${summary}`).join('\n')}
 
-Run "lrlab <command> --help" for a command's options.
-`;
+Run "lrlab <command> --help" for a command's options, "lrlab --version" for the version.
+
+${EXIT_CODES_HELP}`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -42,6 +45,6 @@ export async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!entry) throw new LrlabError('UNKNOWN_OPTION', 'command', command, `must be one of ${Object.keys(COMMANDS).join(', ')} (see lrlab --help)`);
+  if (!entry) throw new LrlabError('UNKNOWN_OPTION', 'command', command, `must be one of ${Object.keys(COMMANDS).join(', ')}${didYouMean(command, Object.keys(COMMANDS))}; see lrlab --help`);
   return entry.run(rest);
 }

@@ -1,5 +1,4 @@
 /** lrlab report DIR: rebuilds a sweep's report from its recorded results. */
-import { parseArgs } from 'node:util';
 import { analyzeSweep } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
 import { writeSweepReport } from '../report/write.js';
@@ -8,6 +7,7 @@ import { ResultStore } from '../sweep/store.js';
 import { expandSweep } from '../sweep/spec.js';
 import type { TrialResult } from '../sweep/types.js';
 import { describeBest } from './summary.js';
+import { HELP_FLAG, flagsHelp, parseFlags } from './flags.js';
 
 export const REPORT_HELP = `Usage: lrlab report DIR
 
@@ -15,11 +15,10 @@ Rebuilds DIR/report.html, summary.json and epochs.csv from the results a sweep
 recorded in DIR/results.jsonl (all of them so far, if the sweep is unfinished).
 
 Options:
-  -h, --help         show this help
-`;
+${flagsHelp(HELP_FLAG)}`;
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseFlags(args, HELP_FLAG, 'lrlab report', { positionals: true });
   if (values.help) {
     process.stdout.write(REPORT_HELP);
     return 0;

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { renderTutorialReport } from '../report/tutorial.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { resultToJson } from '../sweep/json.js';
@@ -78,7 +78,7 @@ export async function tutorialCommand(args: string[]): Promise<number> {
   for (const s of sections) {
     if (s.axis === null) continue;
     const accs = s.results.map((r) => r.history?.valAccuracy?.at(-1) ?? NaN);
-    const best = accs.indexOf(Math.max(...accs.filter(Number.isFinite)));
+    const best = accs.indexOf(accs.filter(Number.isFinite).reduce((a, b) => Math.max(a, b), -Infinity));
     if (best >= 0) process.stdout.write(`${s.title}: best test accuracy ${(accs[best] * 100).toFixed(1)}% at ${s.axis} = ${JSON.stringify(s.results[best].params[s.axis])}\n`);
   }
   await mkdir(out, { recursive: true });

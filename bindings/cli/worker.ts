@@ -5,11 +5,24 @@
  * `lrlab sweep --queue URL`.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { LrlabError } from '../errors.js';
 import { QueueWorker } from '../sweep/queue-worker.js';
-import { flagInteger } from './flags.js';
+import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { paramsText } from './sweep.js';
+
+const WORKER_FLAGS = flagSet(defineFlags({
+  queue: {
+    type: 'string', arg: 'URL',
+    help: 'the Redis server: redis://HOST:PORT (rediss:// for TLS,\nredis://:PASSWORD@HOST:PORT/DB with a password and a database)',
+  },
+  concurrency: { type: 'string', arg: 'N', help: `trials at a time (default: one per core, ${availableParallelism()} here)` },
+  name: { type: 'string', arg: 'NAME', help: "this worker's name in logs and on the jobs it runs (default HOST-PID)" },
+  'lock-duration': {
+    type: 'string', arg: 'MS',
+    help: "a running trial's lock lasts this long unless renewed (default 30000);\na dead worker's trials are retried elsewhere after it",
+  },
+  'stalled-interval': { type: 'string', arg: 'MS', help: 'how often to look for trials of dead workers (default 30000)' },
+}), HELP_FLAG);
 
 export const WORKER_HELP = `Usage: lrlab worker --queue URL [options]
 
@@ -28,28 +41,13 @@ must therefore exist on every worker machine (absolute, or relative to the
 directory this worker runs in), or fetched from its http(s) URL.
 
 Options:
-  --queue URL             the Redis server: redis://HOST:PORT (rediss:// for TLS,
-                          redis://:PASSWORD@HOST:PORT/DB with a password and a database)
-  --concurrency N         trials at a time (default: one per core, ${availableParallelism()} here)
-  --name NAME             this worker's name in logs and on the jobs it runs (default HOST-PID)
-  --lock-duration MS      a running trial's lock lasts this long unless renewed (default 30000);
-                          a dead worker's trials are retried elsewhere after it
-  --stalled-interval MS   how often to look for trials of dead workers (default 30000)
-  -h, --help              show this help
-
+${flagsHelp(WORKER_FLAGS)}
 Environment:
   LRLAB_QUEUE_CONNECT_TIMEOUT   seconds the first connection is tried before giving up (default 10)
 `;
 
 export async function workerCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      queue: { type: 'string' }, concurrency: { type: 'string' }, name: { type: 'string' },
-      'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, WORKER_FLAGS, 'lrlab worker');
   if (values.help) {
     process.stdout.write(WORKER_HELP);
     return 0;

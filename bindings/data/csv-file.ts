@@ -17,10 +17,27 @@ export async function loadCsv(path: string, options: CsvOptions = {}): Promise<C
 async function readText(path: string): Promise<string> {
   const { readFile } = await import('node:fs/promises');
   try {
-    return await readFile(path, 'utf8');
+    return decodeUtf8(await readFile(path), path);
   } catch (err) {
+    if (err instanceof LrlabError) throw err;
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new LrlabError('INVALID_OPTION', 'path', path, `must be a readable CSV file (${reason})`);
+  }
+}
+
+/**
+ * The file's text, refusing bytes that are not UTF-8: decoded leniently, the
+ * Latin-1 names "caf\xe9" and "caf\xe8" both became "caf\ufffd", one class.
+ */
+export function decodeUtf8(bytes: Uint8Array, source: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const text = new TextDecoder('utf-8').decode(bytes);
+    const at = text.indexOf('\ufffd');
+    const line = text.slice(0, Math.max(0, at)).split('\n').length;
+    throw new LrlabError('INVALID_DATA', source, `line ${line}`,
+      'must be UTF-8 text: this file has bytes that are not (it may be Latin-1 or Windows-1252); convert it, e.g. iconv -f latin1 -t utf-8');
   }
 }
 
@@ -32,5 +49,5 @@ async function fetchText(url: string): Promise<string> {
     throw new LrlabError('INVALID_OPTION', 'path', url, `must be a reachable URL (${(err as Error).cause ?? (err as Error).message})`);
   }
   if (!response.ok) throw new LrlabError('INVALID_OPTION', 'path', url, `must answer 200 with a CSV file (HTTP ${response.status})`);
-  return response.text();
+  return decodeUtf8(new Uint8Array(await response.arrayBuffer()), url);
 }

@@ -14,7 +14,8 @@
  *   non-numeric or empty feature cell, NaN/Infinity (also a number beyond
  *   float32 range), a bad label, or no data rows after the header.
  */
-import { LrlabError } from '../errors.js';
+import { LrlabError, shorten } from '../errors.js';
+import { warn } from '../warn.js';
 import type { Dataset } from '../types.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber } from '../validate.js';
 import { labelsOfOneHot } from './arrays.js';
@@ -120,6 +121,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
   }
 
   const names = opts.header ? records[0]!.cells : undefined;
+  if (names) checkDistinctNames(names, source, records[0]!.line);
   const rows = opts.header ? records.slice(1) : records;
   const width = records[0]!.cells.length;
   for (const r of rows) {
@@ -129,7 +131,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     }
   }
   const where = (line: number, col: number): string =>
-    `${source} line ${line}, column ${col + 1}${names ? ` (${JSON.stringify(names[col])})` : ''}`;
+    `${source} line ${line}, column ${col + 1}${names ? ` (${JSON.stringify(shorten(names[col]!))})` : ''}`;
 
   const targetCols = resolveLabelColumns(opts.labelColumn, width, names, source);
   const featureCols = [...Array(width).keys()].filter((c) => !targetCols.includes(c));
@@ -187,6 +189,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
       if (v > max) max = v;
     });
     Object.assign(ds, { y: oneHot(labels, max + 1), labels, classes: max + 1 });
+    warnSingleClass(labels, names?.[c] ?? `column ${c + 1}`, source);
   } else if (mode === 'category') {
     const c = single();
     const cells = rows.map((r) => {
@@ -198,6 +201,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     const index = new Map(classNames.map((name, k) => [name, k]));
     const labels = Int32Array.from(cells, (v) => index.get(v)!);
     Object.assign(ds, { y: oneHot(labels, classNames.length), labels, classes: classNames.length, classNames });
+    warnSingleClass(labels, names?.[c] ?? `column ${c + 1}`, source);
   } else {
     const m = targetCols.length;
     if (m < 2) {
@@ -221,6 +225,18 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvDataset {
     if (names) ds.classNames = targetCols.map((c) => names[c]!);
   }
   return ds;
+}
+
+/** A header naming two columns alike is ambiguous: labelColumn "label" would pick one and feed the other in as a feature. */
+function checkDistinctNames(names: string[], source: string, line: number): void {
+  const first = new Map<string, number>();
+  names.forEach((name, i) => {
+    const seen = first.get(name);
+    if (seen !== undefined) {
+      throw new LrlabError('CORRUPT_FILE', `${source} line ${line}`, name, `must name every column once: columns ${seen + 1} and ${i + 1} are both called this`);
+    }
+    first.set(name, i);
+  });
 }
 
 /** Column indices of the target(s): names looked up in the header, negative indices from the end. */
@@ -380,4 +396,11 @@ export function parseRecords(text: string, delim: string, source: string): CsvRe
   endField(n);
   endRecord();
   return records;
+}
+
+/** One class in the label column trains to loss 0 and learns nothing: say so (it may be the wrong column). */
+function warnSingleClass(labels: Int32Array, column: string, source: string): void {
+  if (labels.length > 0 && labels.every((l) => l === labels[0])) {
+    warn(`${source}: every row of the label column ${JSON.stringify(column)} holds the same class; the model can only learn to predict it (is labelColumn right?)`);
+  }
 }

@@ -41,7 +41,7 @@ export function resolveMnistOptions(options: unknown, field = 'mnist', allow: re
   }
   let counts: number[];
   if (o.perClass !== undefined) {
-    const perClass = checkNumber(`${field}.perClass`, o.perClass, { integer: true, min: 1, max: Math.min(...MNIST_COUNTS) });
+    const perClass = checkNumber(`${field}.perClass`, o.perClass, { integer: true, min: 1, max: MNIST_COUNTS.reduce((a, b) => Math.min(a, b)) });
     counts = Array<number>(10).fill(perClass);
   } else {
     const samples = checkNumber(`${field}.samples`, o.samples === undefined ? 1000 : o.samples, { integer: true, min: 1 });
@@ -62,7 +62,7 @@ function checkAvailable(field: string, value: number, counts: number[], availabl
 
 /** Largest total whose even split (first digits one extra) fits every digit's count. */
 function maxBalanced(available: readonly number[]): number {
-  const min = Math.min(...available);
+  const min = available.reduce((a, b) => Math.min(a, b));
   let extra = 0;
   while (extra < 10 && available[extra]! > min) extra++;
   return min * 10 + extra;

@@ -118,7 +118,7 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   const firstBadTrain = loss.findIndex((v) => !Number.isFinite(v));
   const firstBadVal = val ? val.findIndex((v) => !Number.isFinite(v)) : -1;
   const bads = [firstBadTrain, firstBadVal].filter((i) => i >= 0);
-  const firstBad = bads.length > 0 ? Math.min(...bads) : -1;
+  const firstBad = bads.length > 0 ? Math.min(bads[0], bads[bads.length - 1]) : -1;
   if (history.status === 'diverged' || firstBad >= 0) {
     const numbers: Record<string, number> = { epochs: n };
     const finite = loss.filter((v) => Number.isFinite(v));

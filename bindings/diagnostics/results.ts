@@ -8,6 +8,7 @@
 import type { History } from '../history.js';
 import type { TrialResult } from '../sweep/types.js';
 import { isFiniteNumber, num } from './stats.js';
+import { minOf } from '../extent.js';
 
 /** The per-epoch loss the trial is judged on: validation loss when recorded, else training loss. */
 export function judgedLossSeries(history: History): number[] {
@@ -35,7 +36,7 @@ export function finalLoss(result: TrialResult): number {
 export function bestLoss(result: TrialResult): number {
   if (!hasCurve(result)) return NaN;
   const finite = judgedLossSeries(result.history).filter(isFiniteNumber);
-  return finite.length > 0 ? Math.min(...finite) : NaN;
+  return finite.length > 0 ? minOf(finite) : NaN;
 }
 
 /** The final accuracy (last validation accuracy, else last training accuracy); undefined when not recorded. */

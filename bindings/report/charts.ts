@@ -18,6 +18,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { History } from '../history.js';
 import type { SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
 import type { FinderChartInput } from './types.js';
+import { maxOf, minOf } from '../extent.js';
 import { axisNamer, compareValues, downsampleIndices, formatNumber, formatValue } from './util.js';
 
 /** A Vega-Lite spec as a plain object (see https://vega.github.io/vega-lite/docs/). */
@@ -102,7 +103,7 @@ function median(xs: number[]): number | null {
 function scaleTypeFor(values: number[], ratio = 20): 'log' | 'linear' {
   const v = finite(values);
   if (v.length === 0 || v.some((x) => x <= 0)) return 'linear';
-  return Math.max(...v) / Math.min(...v) > ratio ? 'log' : 'linear';
+  return maxOf(v) / minOf(v) > ratio ? 'log' : 'linear';
 }
 
 /** Epochs are whole numbers: no 0.5 ticks, no decimals. */
@@ -144,11 +145,11 @@ interface Clamp { floor: number; ceiling: number; apply(v: number): number }
 function lossClamp(curves: number[][]): Clamp {
   const starts = finite(curves.map((c) => c.find((x) => Number.isFinite(x)) ?? NaN));
   const all = finite(curves.flat());
-  const base = median(starts) ?? (all.length ? Math.max(...all) : 1);
-  const maxFinite = all.length ? Math.max(...all) : base;
+  const base = median(starts) ?? (all.length ? maxOf(all) : 1);
+  const maxFinite = all.length ? maxOf(all) : base;
   const ceiling = Math.max(Math.min(maxFinite, base * 5), base) || 1;
   const positive = all.filter((x) => x > 0);
-  const floor = positive.length ? Math.min(...positive) : ceiling / 1e6;
+  const floor = positive.length ? minOf(positive) : ceiling / 1e6;
   return {
     floor, ceiling,
     apply: (v) => (Number.isFinite(v) ? Math.min(Math.max(v, floor), ceiling) : ceiling),
@@ -446,7 +447,7 @@ export function scheduleSpec(input: GridChartInput): VegaLiteSpec | null {
       x: { field: 'x', type: 'quantitative', title: 'epoch', axis: EPOCH_AXIS },
       y: {
         field: 'y', type: 'quantitative', title: 'learning rate', scale: { type: yType, ...(yType === 'linear' ? { zero: false } : {}) },
-        axis: yType === 'log' ? logAxis(Math.min(...ys), Math.max(...ys)) : {},
+        axis: yType === 'log' ? logAxis(minOf(ys), maxOf(ys)) : {},
       },
       color: {
         field: 'c', type: 'ordinal', title: layout.colTitle, sort: layout.cols,
@@ -510,8 +511,8 @@ export function uCurveSpec(input: UCurveInput): VegaLiteSpec | null {
   const healthy = points.filter((p) => p.diverged === 0);
   const ref = healthy.length ? healthy : points;
   const ys = finite(ref.flatMap((p) => [p.finalLoss.mean, p.bestLoss.mean, p.finalLoss.mean + (p.finalLoss.n > 1 ? p.finalLoss.std : 0)]));
-  const maxY = ys.length ? Math.max(...ys) : 1;
-  const minY = ys.length ? Math.min(...ys.filter((y) => y > 0), maxY) : maxY / 10;
+  const maxY = ys.length ? maxOf(ys) : 1;
+  const minY = ys.length ? Math.min(minOf(ys.filter((y) => y > 0)), maxY) : maxY / 10;
   const yType = maxY / minY > 20 && minY > 0 ? 'log' : 'linear';
   const ceiling = yType === 'log' ? maxY * 1.6 : maxY * 1.12;
   const floor = yType === 'log' ? minY / 1.3 : 0;
@@ -675,7 +676,7 @@ export function runAccuracySpec(history: History): VegaLiteSpec | null {
     if (!ys?.length) continue;
     for (const i of downsampleIndices(ys, MAX_POINTS * 2)) if (Number.isFinite(ys[i])) values.push({ s, x: xs[i], y: ys[i] });
   }
-  const lo = Math.min(...values.map((v) => v.y as number));
+  const lo = minOf(values.map((v) => v.y as number));
   return {
     width: RUN_WIDTH, height: RUN_HEIGHT,
     data: { values },
@@ -703,7 +704,7 @@ export function runLrSpec(history: History): VegaLiteSpec | null {
   const all = [...values.map((v) => v.y as number), ...changes.map((c) => c.y as number)];
   const yEnc = {
     field: 'y', type: 'quantitative', title: 'learning rate', scale: { type: yType, zero: false },
-    axis: yType === 'log' ? logAxis(Math.min(...all), Math.max(...all)) : {},
+    axis: yType === 'log' ? logAxis(minOf(all), maxOf(all)) : {},
   };
   const layers: Row[] = [
     {
@@ -731,18 +732,18 @@ export function finderSpec(result: FinderChartInput): VegaLiteSpec | null {
   if (result.lrs.slice(0, n).filter((x) => x > 0).length < 2) return null;
   const sm = finite(result.smoothed.slice(0, n));
   const start = sm[0] ?? 1;
-  const lowest = sm.length ? Math.min(...sm) : start;
-  const highest = sm.length ? Math.max(...sm) : start;
+  const lowest = sm.length ? minOf(sm) : start;
+  const highest = sm.length ? maxOf(sm) : start;
   // Up to a bit above the start or 4× the minimum (fastai's stop), whichever is higher: the explosion is clipped.
   const ceiling = Math.min(highest * 1.05, Math.max(start * 1.15, lowest * 4)) || 1;
-  const floor = Math.min(lowest, ...finite(result.losses.slice(0, n)));
+  const floor = Math.min(lowest, minOf(finite(result.losses.slice(0, n))));
   const clamp = (v: number) => (Number.isFinite(v) ? Math.min(v, ceiling) : ceiling);
   const values: Row[] = [];
   for (const [s, ys] of [['loss', result.losses], ['smoothed loss', result.smoothed]] as const) {
     for (const i of downsampleIndices(ys.slice(0, n), MAX_POINTS * 3)) if (result.lrs[i] > 0) values.push({ s, x: result.lrs[i], y: clamp(ys[i]) });
   }
   const lrs = result.lrs.slice(0, n).filter((x) => x > 0);
-  const xLo = Math.min(...lrs), xHi = Math.max(...lrs);
+  const xLo = minOf(lrs), xHi = maxOf(lrs);
   const width = RUN_WIDTH, height = 320;
   const pxPerDecade = width / Math.max(1e-9, Math.log10(xHi / xLo));
   const shift = (lr: number, px: number) => lr * 10 ** (px / pxPerDecade);

@@ -20,6 +20,7 @@ import type { FinderReportInput, RunReportInput, SweepReportInput } from './type
 import {
   axisNamer, displayJson, escapeHtml as e, formatMs, formatNumber, formatPercent, formatValue, historyNumbers, trialNumbers,
 } from './util.js';
+import { maxOf } from '../extent.js';
 
 export type { FinderReportInput, RunReportInput, SweepReportInput } from './types.js';
 
@@ -301,7 +302,7 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
   const name = axisNamer(axes.length ? axes : [analysis.axis]);
   const axisName = name(analysis.axis);
   const others = axes.filter((a) => a !== analysis.axis).map(name);
-  const repeats = Math.max(1, ...results.map((r) => r.repeat + 1));
+  const repeats = Math.max(1, maxOf(results.map((r) => r.repeat + 1)));
   const gridInput = { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId };
   const anyVal = results.some((r) => r.history?.valLoss?.length);
   const perStep = results.some((r) => r.history?.stepLr?.length);

@@ -6,6 +6,7 @@
  * on what the figure shows, written from the results.
  */
 import { diagnoseCurve } from '../diagnostics/index.js';
+import { maxOf, minOf } from '../extent.js';
 import type { Diagnosis, TrialResult } from '../sweep/types.js';
 import type { TutorialSectionResult } from '../tutorial/experiments.js';
 import { accuracyGridSpec, lossGridSpec, scheduleSpec, type VegaLiteSpec } from './charts.js';
@@ -37,7 +38,7 @@ const last = (xs: number[] | undefined): number | null => (xs && xs.length ? xs[
 function rowsOf(section: TutorialSectionResult): Row[] {
   const axis = section.axis!;
   const finals = section.results.map((r) => last(r.history?.valLoss) ?? NaN).filter(Number.isFinite);
-  const referenceLoss = finals.length ? Math.min(...finals) : undefined;
+  const referenceLoss = finals.length ? minOf(finals) : undefined;
   const best = bestResult(section.results);
   return section.results.map((result) => {
     const value = result.params[axis];
@@ -83,7 +84,7 @@ function finding(section: TutorialSectionResult, rows: Row[]): string {
     parts.push(`The highest final test accuracy is ${formatPercent(last(best.history?.valAccuracy))} at ${name} = ${formatValue(best.params[section.axis!])}`);
   }
   const spread = rows.map((r) => r.testAccuracy).filter((a): a is number => a !== null);
-  if (spread.length) parts.push(`final test accuracies range from ${formatPercent(Math.min(...spread))} to ${formatPercent(Math.max(...spread))}`);
+  if (spread.length) parts.push(`final test accuracies range from ${formatPercent(minOf(spread))} to ${formatPercent(maxOf(spread))}`);
   if (section.id === 'plateau') {
     parts.push(rows.filter((r) => r.result.repeat === 0).map((r) => {
       const cuts = r.result.history?.events.filter((ev) => ev.kind === 'lr').length ?? 0;

@@ -1,6 +1,7 @@
 /** Node only: writes a sweep report's three files into a folder. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../files/atomic.js';
 import { renderSweepReport } from './html.js';
 import { epochsCsv, summaryJson } from './files.js';
 import type { SweepReportInput } from './types.js';
@@ -18,9 +19,9 @@ export async function writeSweepReport(dir: string, input: SweepReportInput): Pr
   const paths: SweepReportFiles = { html: join(root, 'report.html'), summary: join(root, 'summary.json'), csv: join(root, 'epochs.csv') };
   const html = await renderSweepReport(input);
   await Promise.all([
-    writeFile(paths.html, html, 'utf8'),
-    writeFile(paths.summary, JSON.stringify(summaryJson(input), null, 2) + '\n', 'utf8'),
-    writeFile(paths.csv, epochsCsv(input.results), 'utf8'),
+    writeFileAtomic(paths.html, html),
+    writeFileAtomic(paths.summary, JSON.stringify(summaryJson(input), null, 2) + '\n'),
+    writeFileAtomic(paths.csv, epochsCsv(input.results)),
   ]);
   return paths;
 }

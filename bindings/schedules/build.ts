@@ -31,7 +31,13 @@ export function buildSchedule(spec: ScheduleSpec, baseLr: number, field = 'sched
     lr(step: number, epoch: number): number {
       if (!(step >= 0 && step < Infinity)) checkNumber('step', step, { min: 0 });
       if (!(epoch >= 0 && epoch < Infinity)) checkNumber('epoch', epoch, { min: 0 });
-      return fn(byStep ? step : epoch);
+      const lr = fn(byStep ? step : epoch);
+      // The bounds of validateSchedule keep this finite; should a combination still escape them, stop here, not train on NaN.
+      if (!(lr >= 0 && lr < Infinity)) {
+        throw new LrlabError('INVALID_OPTION', field, valid.name,
+          `gave the learning rate ${lr} at step ${step} (epoch ${epoch}); a learning rate must be a finite number >= 0, so check this schedule's parameters`);
+      }
+      return lr;
     },
   });
 }

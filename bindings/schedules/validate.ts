@@ -8,13 +8,24 @@
  * Validating a validated spec returns an equal spec.
  */
 import { LrlabError } from '../errors.js';
-import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr, type NumberRule } from '../validate.js';
+import { MAX_LR, checkBoolean, checkChoice, checkKeys, checkNumber, checkObject, numberOr, type NumberRule } from '../validate.js';
 import { oneCyclePhases } from './formulas.js';
 import {
   ANNEAL_STRATEGIES, CYCLICAL_MODES, SCHEDULE_NAMES, SCHEDULE_UNITS,
   type CyclicalScheduleSpec, type OneCycleScheduleSpec, type ScheduleLimits, type ScheduleName,
   type ScheduleSpec, type ScheduleUnit,
 } from './types.js';
+
+/**
+ * Bounds that keep lr(t) finite and >= 0 at every step a run can reach: no LR
+ * above MAX_LR, no duration below one step or epoch (T0 = 1e-20 made
+ * cosine_restarts count 1e20 cycles per step, for ever), divisors that keep
+ * maxLr / divFactor / finalDivFactor finite. A combination that still escapes
+ * (a multiply whose factor starts at 0) is stopped at run time by buildSchedule.
+ */
+const LR = { min: 0, max: MAX_LR };
+const DURATION = { min: 1, max: 1e12 };
+const DIVISOR = { min: 1e-6, max: 1e12 };
 
 /** How deep composites (warmup, sequential, multiply) may nest. */
 export const MAX_SCHEDULE_DEPTH = 8;
@@ -95,7 +106,7 @@ function validateNode(spec: unknown, field: string, ctx: Context): ScheduleSpec 
     throw new LrlabError('INVALID_OPTION', field, s.name, `schedules nest at most ${MAX_SCHEDULE_DEPTH} levels deep`);
   }
   const f = (key: string): string => `${field}.${key}`;
-  const lr = s.lr === undefined ? {} : { lr: checkNumber(f('lr'), s.lr, { min: 0 }) };
+  const lr = s.lr === undefined ? {} : { lr: checkNumber(f('lr'), s.lr, LR) };
   const leafUnit = (): ScheduleUnit =>
     resolveUnit(field, name, s.unit, DEFAULT_UNITS[name as keyof typeof DEFAULT_UNITS], ctx.axis);
 
@@ -105,7 +116,7 @@ function validateNode(spec: unknown, field: string, ctx: Context): ScheduleSpec 
     case 'step':
       return {
         name, ...lr,
-        every: required(f('every'), s.every, name, { integer: true, min: 1 }),
+        every: required(f('every'), s.every, name, { ...DURATION, integer: true }),
         factor: decayFactor(f('factor'), s.factor, 0.1),
         unit: leafUnit(),
       };
@@ -120,48 +131,48 @@ function validateNode(spec: unknown, field: string, ctx: Context): ScheduleSpec 
       return {
         name, ...lr,
         rate: decayFactor(f('rate'), s.rate, undefined, name),
-        decaySteps: numberOr(f('decaySteps'), s.decaySteps, 1, { above: 0 }),
+        decaySteps: numberOr(f('decaySteps'), s.decaySteps, 1, DURATION),
         staircase: checkBoolean(f('staircase'), s.staircase, false),
         unit: leafUnit(),
       };
     case 'inverse_time':
       return {
         name, ...lr,
-        rate: required(f('rate'), s.rate, name, { min: 0 }),
-        decaySteps: numberOr(f('decaySteps'), s.decaySteps, 1, { above: 0 }),
+        rate: required(f('rate'), s.rate, name, { min: 0, max: 1e12 }),
+        decaySteps: numberOr(f('decaySteps'), s.decaySteps, 1, DURATION),
         staircase: checkBoolean(f('staircase'), s.staircase, false),
         unit: leafUnit(),
       };
     case 'linear':
       return {
         name, ...lr,
-        tau: required(f('tau'), s.tau, name, { above: 0 }),
-        lrEnd: numberOr(f('lrEnd'), s.lrEnd, 0, { min: 0 }),
+        tau: required(f('tau'), s.tau, name, DURATION),
+        lrEnd: numberOr(f('lrEnd'), s.lrEnd, 0, LR),
         unit: leafUnit(),
       };
     case 'polynomial':
       return {
         name, ...lr,
-        decaySteps: required(f('decaySteps'), s.decaySteps, name, { above: 0 }),
-        lrEnd: numberOr(f('lrEnd'), s.lrEnd, 0.0001, { min: 0 }),
-        power: numberOr(f('power'), s.power, 1, { above: 0 }),
+        decaySteps: required(f('decaySteps'), s.decaySteps, name, DURATION),
+        lrEnd: numberOr(f('lrEnd'), s.lrEnd, 0.0001, LR),
+        power: numberOr(f('power'), s.power, 1, { above: 0, max: 1000 }),
         cycle: checkBoolean(f('cycle'), s.cycle, false),
         unit: leafUnit(),
       };
     case 'cosine':
       return {
         name, ...lr,
-        decaySteps: required(f('decaySteps'), s.decaySteps, name, { above: 0 }),
-        minLr: numberOr(f('minLr'), s.minLr, 0, { min: 0 }),
+        decaySteps: required(f('decaySteps'), s.decaySteps, name, DURATION),
+        minLr: numberOr(f('minLr'), s.minLr, 0, LR),
         unit: leafUnit(),
       };
     case 'cosine_restarts':
       return {
         name, ...lr,
-        T0: required(f('T0'), s.T0, name, { above: 0 }),
-        tMult: numberOr(f('tMult'), s.tMult, 1, { min: 1 }),
+        T0: required(f('T0'), s.T0, name, DURATION),
+        tMult: numberOr(f('tMult'), s.tMult, 1, { min: 1, max: 100 }),
         mMul: decayFactor(f('mMul'), s.mMul, 1),
-        minLr: numberOr(f('minLr'), s.minLr, 0, { min: 0 }),
+        minLr: numberOr(f('minLr'), s.minLr, 0, LR),
         unit: leafUnit(),
       };
     case 'cyclical':
@@ -169,8 +180,8 @@ function validateNode(spec: unknown, field: string, ctx: Context): ScheduleSpec 
     case 'one_cycle':
       return validateOneCycle(s, field, leafUnit);
     case 'warmup': {
-      const steps = required(f('steps'), s.steps, name, { integer: true, min: 1 });
-      const start = numberOr(f('start'), s.start, 0, { min: 0 });
+      const steps = required(f('steps'), s.steps, name, { ...DURATION, integer: true });
+      const start = numberOr(f('start'), s.start, 0, LR);
       const [unit, [schedule]] = validateChildren(s, field, name, ctx, [
         { spec: s.schedule === undefined ? { name: 'constant' } : s.schedule, field: f('schedule') },
       ]);
@@ -205,11 +216,11 @@ function validateNode(spec: unknown, field: string, ctx: Context): ScheduleSpec 
 function validateCyclical(s: Record<string, unknown>, field: string, unitOf: () => ScheduleUnit): CyclicalScheduleSpec {
   const name = 'cyclical';
   const f = (key: string): string => `${field}.${key}`;
-  const baseLr = s.baseLr === undefined ? undefined : checkNumber(f('baseLr'), s.baseLr, { min: 0 });
-  const maxLr = required(f('maxLr'), s.maxLr, name, { min: 0 });
+  const baseLr = s.baseLr === undefined ? undefined : checkNumber(f('baseLr'), s.baseLr, LR);
+  const maxLr = required(f('maxLr'), s.maxLr, name, LR);
   if (baseLr !== undefined) checkMaxLr(f('maxLr'), maxLr, baseLr, false);
-  const stepSize = required(f('stepSize'), s.stepSize, name, { above: 0 });
-  const stepSizeDown = numberOr(f('stepSizeDown'), s.stepSizeDown, stepSize, { above: 0 });
+  const stepSize = required(f('stepSize'), s.stepSize, name, DURATION);
+  const stepSizeDown = numberOr(f('stepSizeDown'), s.stepSizeDown, stepSize, DURATION);
   const mode = s.mode === undefined ? 'triangular' : checkChoice(f('mode'), s.mode, CYCLICAL_MODES);
   if (mode !== 'exp_range' && s.gamma !== undefined) {
     throw new LrlabError('INVALID_OPTION', f('gamma'), s.gamma,
@@ -236,11 +247,12 @@ export function checkMaxLr(field: string, maxLr: number, baseLr: number, implici
 function validateOneCycle(s: Record<string, unknown>, field: string, unitOf: () => ScheduleUnit): OneCycleScheduleSpec {
   const name = 'one_cycle';
   const f = (key: string): string => `${field}.${key}`;
-  const maxLr = required(f('maxLr'), s.maxLr, name, { min: 0 });
-  const totalSteps = required(f('totalSteps'), s.totalSteps, name, { integer: true, min: 2 });
+  const maxLr = required(f('maxLr'), s.maxLr, name, LR);
+  const totalSteps = required(f('totalSteps'), s.totalSteps, name, { integer: true, min: 2, max: DURATION.max });
   const pctStart = numberOr(f('pctStart'), s.pctStart, 0.3, { above: 0, below: 1 });
-  const divFactor = numberOr(f('divFactor'), s.divFactor, 25, { above: 0 });
-  const finalDivFactor = numberOr(f('finalDivFactor'), s.finalDivFactor, 1e4, { above: 0 });
+  // maxLr / divFactor / finalDivFactor stays finite: finalDivFactor 5e-324 made the last LR Infinity.
+  const divFactor = numberOr(f('divFactor'), s.divFactor, 25, DIVISOR);
+  const finalDivFactor = numberOr(f('finalDivFactor'), s.finalDivFactor, 1e4, DIVISOR);
   const anneal = s.anneal === undefined ? 'cos' : checkChoice(f('anneal'), s.anneal, ANNEAL_STRATEGIES);
   const threePhase = checkBoolean(f('threePhase'), s.threePhase, false);
   // PyTorch computes pct = (t − start)/(end − start) per phase; refuse the

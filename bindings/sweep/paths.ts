@@ -10,8 +10,15 @@ export function parsePath(path: string, field: string): Key[] {
   if (typeof path !== 'string' || !/^[A-Za-z_][\w]*(\.[A-Za-z_]\w*|\[\d+\])*$/.test(path)) {
     throw new LrlabError('INVALID_OPTION', field, path, 'must be a path like "optimizer.lr" or "model.layers[0].units"');
   }
-  return path.split(/\.|(?=\[)/).map((part) => (part.startsWith('[') ? Number(part.slice(1, -1)) : part));
+  const keys = path.split(/\.|(?=\[)/).map((part) => (part.startsWith('[') ? Number(part.slice(1, -1)) : part));
+  // These would reach Object.prototype (or a constructor) and change every object of the process.
+  const bad = keys.find((k) => typeof k === 'string' && FORBIDDEN_KEYS.includes(k));
+  if (bad !== undefined) throw new LrlabError('INVALID_OPTION', field, path, `must not go through "${bad}"`);
+  return keys;
 }
+
+/** Keys no spec path or spec key may use. */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
 
 export function setAtPath(target: Record<string, unknown>, keys: Key[], value: unknown, field: string): void {
   let node: Record<Key, unknown> = target;
@@ -20,7 +27,7 @@ export function setAtPath(target: Record<string, unknown>, keys: Key[], value: u
       node[key] = structuredClone(value);
       return;
     }
-    let next = node[key];
+    let next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (next === undefined) {
       next = typeof keys[i + 1] === 'number' ? [] : {};
       node[key] = next;
@@ -36,7 +43,7 @@ export function getAtPath(target: unknown, keys: Key[]): unknown {
   let node = target as Record<Key, unknown> | undefined;
   for (const key of keys) {
     if (node === undefined || node === null || typeof node !== 'object') return undefined;
-    node = node[key] as Record<Key, unknown> | undefined;
+    node = (Object.hasOwn(node, key) ? node[key] : undefined) as Record<Key, unknown> | undefined;
   }
   return node;
 }

@@ -21,8 +21,10 @@ export function reconnectDelay(attempt: number): number {
 }
 
 export interface QueueUrl {
-  /** The URL as given (for messages). */
+  /** The URL for messages, its password (and user name) replaced by "***". */
   text: string;
+  /** The URL as given, password included: for connecting only, never printed. */
+  secret: string;
   host: string;
   port: number;
   /** host:port, for messages. */
@@ -34,21 +36,27 @@ const URL_HELP = 'must be a Redis URL: redis://HOST:PORT (rediss:// for TLS; red
 /** Checks `--queue URL` without connecting. */
 export function parseQueueUrl(text: unknown, field = '--queue'): QueueUrl {
   if (typeof text !== 'string' || text.trim() === '') throw new LrlabError('INVALID_OPTION', field, text, URL_HELP);
+  const shown = redactUrl(text);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new LrlabError('INVALID_OPTION', field, text, URL_HELP);
+    throw new LrlabError('INVALID_OPTION', field, shown, URL_HELP);
   }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new LrlabError('INVALID_OPTION', field, text, URL_HELP);
-  if (url.hostname === '') throw new LrlabError('INVALID_OPTION', field, text, `${URL_HELP}; the host is missing`);
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new LrlabError('INVALID_OPTION', field, shown, URL_HELP);
+  if (url.hostname === '') throw new LrlabError('INVALID_OPTION', field, shown, `${URL_HELP}; the host is missing`);
   const port = url.port === '' ? 6379 : Number(url.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LrlabError('INVALID_OPTION', field, text, `${URL_HELP}; the port must be 1 … 65535`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new LrlabError('INVALID_OPTION', field, shown, `${URL_HELP}; the port must be 1 … 65535`);
   const db = url.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new LrlabError('INVALID_OPTION', field, text, `${URL_HELP}; the database (the path) must be a number`);
-  if (url.search || url.hash) throw new LrlabError('INVALID_OPTION', field, text, `${URL_HELP}; nothing may follow the database`);
+  if (db !== '' && !/^\d+$/.test(db)) throw new LrlabError('INVALID_OPTION', field, shown, `${URL_HELP}; the database (the path) must be a number`);
+  if (url.search || url.hash) throw new LrlabError('INVALID_OPTION', field, shown, `${URL_HELP}; nothing may follow the database`);
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { text, host, port, address: `${url.hostname}:${port}` };
+  return { text: shown, secret: text, host, port, address: `${url.hostname}:${port}` };
+}
+
+/** A URL with its credentials hidden: redis://:***@host:6379, so that no log, banner or error shows a password. */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i, (_m, scheme: string, auth: string) => `${scheme}${auth.includes(':') ? `${auth.slice(0, auth.indexOf(':')) ? '***' : ''}:***` : '***'}@`);
 }
 
 /** The connect timeout: LRLAB_QUEUE_CONNECT_TIMEOUT seconds when set, else 10 s. */
@@ -74,7 +82,7 @@ export async function probeRedis(url: QueueUrl, timeoutMs: number, field = '--qu
   let last = 'no answer';
   for (;;) {
     const remaining = Math.max(100, deadline - Date.now());
-    const client = new Redis(url.text, {
+    const client = new Redis(url.secret, {
       lazyConnect: true, connectTimeout: Math.min(2000, remaining), commandTimeout: Math.min(2000, remaining),
       retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false,
     });
@@ -186,5 +194,5 @@ export function isConnectionError(error: unknown): boolean {
  * maxRetriesPerRequest null: commands wait for the connection to come back).
  */
 export function bullConnection(url: QueueUrl): RedisOptions {
-  return { url: url.text, maxRetriesPerRequest: null, retryStrategy: reconnectDelay };
+  return { url: url.secret, maxRetriesPerRequest: null, retryStrategy: reconnectDelay };
 }

@@ -4,6 +4,7 @@
  * halving. Plain JSON in, a list of trials out.
  */
 import { LrlabError } from '../errors.js';
+import { checkJsonShape } from '../json-limits.js';
 import { validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { createRng } from '../random.js';
 import { OPTIMIZERS, optimizerKeys, type OptimizerName } from '../spec.js';
@@ -49,6 +50,7 @@ const KEYS = ['name', 'base', 'axes', 'mode', 'samples', 'seed', 'repeats', 'hal
 const MAX_TRIALS = 100_000;
 
 export function validateSweep(spec: unknown, field = 'sweep'): NormalizedSweep {
+  checkJsonShape(field, spec);
   const o = checkObject(field, spec);
   checkKeys(field, o, KEYS);
   validateExperiment(o.base, `${field}.base`);

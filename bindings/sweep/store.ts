@@ -5,9 +5,11 @@
  * the same directory running only what is not recorded: a line cut short by
  * the kill is dropped, and the file is trimmed back to its last full line.
  */
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LrlabError } from '../errors.js';
+import { writeFileAtomic } from '../files/atomic.js';
+import { parseJsonText } from '../json-limits.js';
 import { canonicalJson } from './hash.js';
 import { resultFromJson, resultToJson } from './json.js';
 import type { TrialResult } from './types.js';
@@ -23,10 +25,10 @@ export class ResultStore {
     await mkdir(dir, { recursive: true });
     const specPath = join(dir, SPEC_FILE);
     const existing = await readFile(specPath, 'utf8').catch(() => undefined);
-    if (existing !== undefined && canonicalJson(JSON.parse(existing)) !== canonicalJson(spec)) {
+    if (existing !== undefined && canonicalJson(parseSpecFile(specPath, existing)) !== canonicalJson(spec)) {
       throw new LrlabError('INVALID_OPTION', 'out', dir, `must be empty or hold this same sweep: its ${SPEC_FILE} describes a different one (use another --out)`);
     }
-    if (existing === undefined) await writeFile(specPath, JSON.stringify(spec, null, 2) + '\n');
+    if (existing === undefined) await writeFileAtomic(specPath, JSON.stringify(spec, null, 2) + '\n');
     return new ResultStore(dir, await readResults(join(dir, RESULTS_FILE), true));
   }
 
@@ -35,13 +37,7 @@ export class ResultStore {
     const specText = await readFile(join(dir, SPEC_FILE), 'utf8').catch(() => {
       throw new LrlabError('INVALID_OPTION', 'dir', dir, `must be a sweep directory holding ${SPEC_FILE} and ${RESULTS_FILE}`);
     });
-    let spec: unknown;
-    try {
-      spec = JSON.parse(specText);
-    } catch {
-      throw new LrlabError('CORRUPT_FILE', `${dir}/${SPEC_FILE}`, specText.slice(0, 40), 'must be valid JSON');
-    }
-    return { spec, results: await readResults(join(dir, RESULTS_FILE), false) };
+    return { spec: parseSpecFile(join(dir, SPEC_FILE), specText), results: await readResults(join(dir, RESULTS_FILE), false) };
   }
 
   /** Key of a result: the trial and, under successive halving, the rung. */
@@ -66,10 +62,15 @@ export class ResultStore {
   }
 }
 
+/** sweep.json as written by open(); damage (an older lrlab killed while writing it, an edit) is refused with a way out. */
+function parseSpecFile(path: string, text: string): unknown {
+  return parseJsonText(path, path, text, '; restore it, or delete its folder (or use another --out) to run the sweep afresh');
+}
+
 async function readResults(path: string, repair: boolean): Promise<TrialResult[]> {
   const text = await readFile(path, 'utf8').catch(() => '');
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
-  if (repair && complete.length !== text.length) await writeFile(path, complete); // drop a line cut short by a kill
+  if (repair && complete.length !== text.length) await writeFileAtomic(path, complete); // drop a line cut short by a kill
   const results: TrialResult[] = [];
   complete.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;

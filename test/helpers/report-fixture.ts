@@ -141,7 +141,7 @@ export function makeSweepFixture(options: SweepFixtureOptions = {}): SweepReport
       if (cell.length === 0) continue;
       const ok = cell.filter((r) => r.status !== 'diverged');
       const finals = ok.map((r) => r.history!.valLoss![r.history!.valLoss!.length - 1]);
-      const bests = ok.map((r) => Math.min(...r.history!.valLoss!.filter(Number.isFinite)));
+      const bests = ok.map((r) => r.history!.valLoss!.filter(Number.isFinite).reduce((m, v) => Math.min(m, v), Infinity));
       const accs = ok.map((r) => r.history!.valAccuracy![r.history!.valAccuracy!.length - 1]);
       sensitivity.push({
         x: lr, group: { [MOMENTUM_AXIS]: momentum },
@@ -204,7 +204,7 @@ export function makeRunFixture(epochs = 120): RunReportInput {
 export function makeFinderFixture(steps = 100): FinderChartInput {
   const rand = rng(7);
   const lrs: number[] = [], losses: number[] = [], smoothed: number[] = [];
-  let avg = 0;
+  let avg = 0, lowest = Infinity;
   const beta = 0.98;
   for (let i = 0; i < steps; i++) {
     const lr = 1e-7 * Math.pow(1e8, i / (steps - 1));
@@ -216,7 +216,8 @@ export function makeFinderFixture(steps = 100): FinderChartInput {
     losses.push(loss);
     smoothed.push(avg / (1 - Math.pow(beta, i + 1)));
     // findLr stops once the smoothed loss exceeds 4× its minimum.
-    if (smoothed[i] > 4 * Math.min(...smoothed)) break;
+    lowest = Math.min(lowest, smoothed[i]);
+    if (smoothed[i] > 4 * lowest) break;
   }
   const suggestions = suggest(lrs, smoothed);
   return { lrs, losses, smoothed, stoppedEarly: true, suggestions, suggested: suggestions.valley };

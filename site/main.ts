@@ -14,7 +14,7 @@ import {
 import type { Recommendation } from '../bindings/browser/index.js';
 import { boundsOf, drawBoundary, gridInputs, type Scene } from './boundary.js';
 import { offerDownloads, wireDownloads } from './download.js';
-import { formatNumber, formatPercent, lineChart, rampColor, type Series } from './plot.js';
+import { formatNumber, formatPercent, lineChart, maxOf, minOf, rampColor, type Series } from './plot.js';
 import {
   CLASSES, DEFAULT_NOISE, DEFAULT_SETTINGS, MOMENTUM_OPTIMIZERS, SCHEDULES, experimentSpec, stepsPerEpoch,
   type DatasetName, type ScheduleChoice, type Settings,
@@ -358,14 +358,14 @@ const lrOf = (r: TrialResult) => r.params['optimizer.lr'] as number;
 function drawPerLr(results: TrialResult[], count: number, epochs: number): void {
   const sorted = [...results].sort((a, b) => lrOf(a) - lrOf(b));
   const all = sorted.map((r) => lrOf(r));
-  const lo = Math.min(...all), hi = Math.max(...all);
+  const lo = minOf(all), hi = maxOf(all);
   const t = (lr: number) => (hi > lo ? Math.log(lr / lo) / Math.log(hi / lo) : 0);
   const series: Series[] = sorted.filter((r) => r.history).map((r) => ({
     name: formatNumber(lrOf(r), 2), color: rampColor(t(lrOf(r))), width: 1.8,
     points: (r.history!.valLoss ?? r.history!.loss).map((y, i) => [i + 1, y] as [number, number]),
   }));
   const firsts = sorted.map((r) => r.history?.valLoss?.[0] ?? r.history?.loss[0]).filter((x): x is number => Number.isFinite(x));
-  const ceiling = firsts.length ? Math.max(...firsts) * 3 : undefined;
+  const ceiling = firsts.length ? maxOf(firsts) * 3 : undefined;
   const box = el('curves-chart').querySelector('.chart-box')!;
   box.innerHTML = lineChart({
     title: `Validation loss per learning rate (${results.length} of ${count})`, xLabel: 'epoch', yLabel: 'validation loss', series, legend: false,
@@ -377,14 +377,14 @@ function drawPerLr(results: TrialResult[], count: number, epochs: number): void 
 function drawU(analysis: SweepAnalysis, results: TrialResult[]): void {
   const points = analysis.sensitivity.filter((p) => Number.isFinite(p.x));
   const healthy = points.filter((p) => p.diverged === 0 && Number.isFinite(p.finalLoss.mean));
-  const maxY = healthy.length ? Math.max(...healthy.map((p) => p.finalLoss.mean)) : 1;
+  const maxY = healthy.length ? maxOf(healthy.map((p) => p.finalLoss.mean)) : 1;
   const ceiling = maxY * 1.5;
   const best = results.find((r) => r.id === analysis.bestTrialId);
   const bestPoint = best && points.find((p) => p.x === lrOf(best));
   const current = readSettings().lr;
   el('u-chart').querySelector('.chart-box')!.innerHTML = lineChart({
     title: 'Sensitivity to the learning rate (the U curve)', xLabel: 'learning rate (log scale)', yLabel: 'final validation loss', xLog: true, yScale: 'auto', yCeiling: ceiling,
-    xDomain: [Math.min(...points.map((p) => p.x)) / 1.6, Math.max(...points.map((p) => p.x)) * 1.6],
+    xDomain: [minOf(points.map((p) => p.x)) / 1.6, maxOf(points.map((p) => p.x)) * 1.6],
     series: [
       { name: 'final loss', color: '#0072b2', points: points.filter((p) => p.diverged === 0).map((p) => [p.x, p.finalLoss.mean]), dots: true, width: 2.4 },
       { name: 'best loss', color: '#0072b2', points: points.map((p) => [p.x, p.bestLoss.mean]), dash: '6 3', width: 1.5 },
@@ -458,9 +458,9 @@ let lastFind: FindLrResult | null = null;
 function drawFinder(found: FindLrResult): void {
   const n = found.lrs.length;
   const smoothed = found.smoothed.filter(Number.isFinite);
-  const start = smoothed[0] ?? 1, lowest = Math.min(...smoothed), highest = Math.max(...smoothed);
+  const start = smoothed[0] ?? 1, lowest = minOf(smoothed), highest = maxOf(smoothed);
   const ceiling = Math.min(highest * 1.05, Math.max(start * 1.15, lowest * 4));
-  const floor = Math.min(lowest, ...found.losses.filter(Number.isFinite));
+  const floor = Math.min(lowest, minOf(found.losses.filter(Number.isFinite)));
   const current = readSettings().lr;
   const s = found.suggestions;
   el('finder-chart').querySelector('.chart-box')!.innerHTML = lineChart({

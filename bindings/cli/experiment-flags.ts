@@ -6,8 +6,9 @@
  * --backend, the split (--test-split, --standardize) and, for the commands
  * that fit (FIT_FLAGS: train, sweep), the LR policy and validation.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { LrlabError } from '../errors.js';
+import { MAX_SPEC_BYTES, parseJsonText } from '../json-limits.js';
 import { SKLEARN_TUTORIAL_DATA, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
 import { loadData, validateDataSpec, DATA_NAMES, type DataSpec } from '../data/index.js';
 import { OPTIMIZERS, optimizerKeys, type LayerSpec } from '../spec.js';
@@ -149,13 +150,11 @@ export function dataSpecOf(text: string): DataSpec {
 export async function readJson<T>(flag: string, path: string): Promise<T> {
   let text: string;
   try {
+    if ((await stat(path)).size > MAX_SPEC_BYTES) throw new LrlabError('INVALID_OPTION', flag, path, `must be a JSON file of at most ${MAX_SPEC_BYTES} bytes`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof LrlabError) throw error;
     throw new LrlabError('INVALID_OPTION', flag, path, `must name a readable JSON file (${(error as NodeJS.ErrnoException).code})`);
   }
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new LrlabError('CORRUPT_FILE', flag, path, `must hold valid JSON (${(error as Error).message})`);
-  }
+  return parseJsonText(flag, path, text) as T;
 }

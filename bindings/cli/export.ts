@@ -6,7 +6,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { LrlabError } from '../errors.js';
 import { TFJS_WEIGHTS_FILE } from '../formats/tfjs-export.js';
 import { Model } from '../model.js';

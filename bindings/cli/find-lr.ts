@@ -1,7 +1,8 @@
 /** lrlab find-lr: the LR range test, its suggestions, and a plot with them marked. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic.js';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { loadData, standardize, trainTestSplit } from '../data/index.js';
 import { findLr } from '../finder.js';
 import { Model } from '../model.js';
@@ -57,8 +58,8 @@ export async function findLrCommand(args: string[]): Promise<number> {
   process.stdout.write(`suggested (valley): ${valley.toExponential(2)}\nsteepest descent:   ${steepest.toExponential(2)}\nminimum / 10:       ${minimum.toExponential(2)}\n`);
   const out = values.out ?? 'runs/find-lr';
   await mkdir(out, { recursive: true });
-  await writeFile(join(out, 'finder.html'), await renderFinderReport({ title: `LR range test: ${spec.optimizer.name}`, result, spec }));
-  await writeFile(join(out, 'finder.json'), JSON.stringify(result, null, 1) + '\n');
+  await writeFileAtomic(join(out, 'finder.html'), await renderFinderReport({ title: `LR range test: ${spec.optimizer.name}`, result, spec }));
+  await writeFileAtomic(join(out, 'finder.json'), JSON.stringify(result, null, 1) + '\n');
   process.stdout.write(`plot: ${join(out, 'finder.html')}\n`);
   return 0;
 }

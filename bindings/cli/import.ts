@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { LrlabError } from '../errors.js';
 import { fromTfjs } from '../formats/tfjs-import.js';
 import { LOSSES, type OptimizerSpec } from '../spec.js';

@@ -5,7 +5,7 @@
  * named by class (or by target, for regression).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { parseCsvColumns } from '../data/csv-columns.js';
 import { LrlabError } from '../errors.js';
 import { Model } from '../model.js';

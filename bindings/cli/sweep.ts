@@ -6,7 +6,7 @@
  * summary.json, epochs.csv.
  */
 import { isAbsolute } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { analyzeSweep, fmtAxisValue } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';

@@ -3,9 +3,9 @@
  * report (loss/accuracy/LR curves and the diagnosis), the saved model and the
  * History in --out.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs } from './flags.js';
 import { diagnoseCurve } from '../diagnostics/index.js';
 import { runExperiment } from '../experiment.js';
 import type { EpochLogs } from '../history.js';
@@ -51,6 +51,8 @@ export async function trainCommand(args: string[]): Promise<number> {
   const spec = resumed ? resumeSpec(resumed, values.resume!, values, epochs) : await experimentFromFlags(values);
   const out = values.resume ?? values.out ?? 'runs/train';
   const every = values.every !== undefined ? flagInteger('--every', values.every) : Math.max(1, Math.round(spec.epochs / 20));
+  // Every flag is checked before anything is written to --out.
+  const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
   await mkdir(out, { recursive: true });
   if (!resumed) await writeFileAtomic(join(out, RUN_FILES.spec), JSON.stringify(spec, null, 2) + '\n');
   const log = epochLog(out, !resumed);
@@ -64,7 +66,6 @@ export async function trainCommand(args: string[]): Promise<number> {
     process.stdout.write(parts.join('  ') + '\n');
   };
   const started = performance.now();
-  const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
   const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => { log(logs); print(logs); } }, resumeFrom: resumed?.model, threads });
   const seconds = (performance.now() - started) / 1000;
   const history = resumed?.history ? concatHistory(resumed.history, result.history) : result.history;
@@ -75,13 +76,15 @@ export async function trainCommand(args: string[]): Promise<number> {
   if (result.test) process.stdout.write(`test:  loss ${fmt(result.test.loss)}${accuracy(result.test.accuracy)}\n`);
   process.stdout.write(`diagnosis: ${diagnosis.label.replace('_', ' ')}: ${diagnosis.reason}\n`);
 
-  const title = `Training run: ${spec.optimizer.name} lr ${spec.optimizer.lr ?? 'default'}`;
-  await writeFile(join(out, 'report.html'), await renderRunReport({ title, history, diagnosis, test: result.test, spec }));
-  await writeFile(join(out, 'model.lrlab'), result.model.save());
-  await writeFile(join(out, 'history.json'), resultToJson({
+  // The model and history first: a report that fails to render must not lose what was trained.
+  await writeFileAtomic(join(out, 'model.lrlab'), result.model.save());
+  await writeFileAtomic(join(out, 'history.json'), resultToJson({
     id: 'train', index: 0, params: {}, repeat: 0, status: history.status, history, train: result.train, test: result.test, timeMs: seconds * 1000,
   }) + '\n');
-  process.stdout.write(`report: ${join(out, 'report.html')}\nmodel:  ${join(out, 'model.lrlab')}\n`);
+  process.stdout.write(`model:  ${join(out, 'model.lrlab')}\n`);
+  const title = `Training run: ${spec.optimizer.name} lr ${spec.optimizer.lr ?? 'default'}`;
+  await writeFileAtomic(join(out, 'report.html'), await renderRunReport({ title, history, diagnosis, test: result.test, spec }));
+  process.stdout.write(`report: ${join(out, 'report.html')}\n`);
   return history.status === 'diverged' ? 3 : 0;
 }
 

@@ -63,7 +63,7 @@ export function categorySensitivitySpec(input: CellChartInput): VegaLiteSpec | n
     if (p.diverged > 0) crosses.push({ ...base, y: scale.ceiling, note: `${p.diverged}/${p.diverged + p.finalLoss.n} diverged` });
   }
   const single = groups.length === 1;
-  const longest = Math.max(...categories.map((c) => c.length));
+  const longest = categories.reduce((n, c) => Math.max(n, c.length), 0);
   const x = {
     field: 'c', type: 'nominal', sort: categories, title: name(analysis.axis), scale: { paddingInner: 0.25 },
     axis: { labelAngle: longest > 14 || categories.length * longest > 90 ? -25 : 0, labelLimit: 260, labelFontSize: 11.5 },

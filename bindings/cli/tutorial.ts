@@ -5,13 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseArgs } from './flags.js';
 import { renderTutorialReport } from '../report/tutorial.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { resultToJson } from '../sweep/json.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { runTutorial, tutorialTrials, TUTORIAL_BASE } from '../tutorial/experiments.js';
-import { flagInteger } from './flags.js';
+import { flagInteger, parseArgs } from './flags.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 export const TUTORIAL_HELP = `Usage: lrlab tutorial [options]

@@ -109,7 +109,7 @@ async function writeResults(scores: Score[], problems: AdviceProblem[]): Promise
     const rate = (list: Score[]) => (list.length ? list.filter((s) => s.hit).length / list.length : NaN);
     return {
       advisor, hitRate: rate(mine), hitRateTuned: rate(mine.filter((s) => !s.heldOut)), hitRateHeldOut: rate(mine.filter((s) => s.heldOut)),
-      meanShare: mine.reduce((n, s) => n + s.share, 0) / mine.length, maxShare: Math.max(...mine.map((s) => s.share)),
+      meanShare: mine.reduce((n, s) => n + s.share, 0) / mine.length, maxShare: mine.reduce((m, s) => Math.max(m, s.share), -Infinity),
       medianFold: median(mine.map((s) => s.fold ?? Infinity)),
     };
   });

@@ -38,6 +38,7 @@ import { runSweep } from '../sweep/run.js';
 import { validateSweep } from '../sweep/spec.js';
 import type { TrialResult } from '../sweep/types.js';
 import { checkChoice, checkKeys, checkObject, numberOr } from '../validate.js';
+import { minOf } from '../extent.js';
 
 export type AdviceObjective = 'final' | 'best';
 
@@ -279,7 +280,7 @@ function explain(lr: number, leader: LrEvidence, range: [number, number], ordere
     const parts: string[] = [];
     if (diverged > 0) parts.push(`${diverged} of ${list.length} diverged`);
     if (worst.length > 0) {
-      const ratio = Math.min(...worst.map((e) => e.mean)) / leader.mean;
+      const ratio = minOf(worst.map((e) => e.mean)) / leader.mean;
       parts.push(`the best ends ${fmtValue(ratio)}× higher`);
     }
     return `${word} ${fmtValue(word === 'above' ? range[1] : range[0])} ${parts.join(', ')}`;

@@ -6,15 +6,16 @@
 import { CHART_CONFIG, finderSpec, renderChart, type VegaLiteSpec } from '../report/charts.js';
 import { escapeHtml as e, formatNumber } from '../report/util.js';
 import type { Recommendation } from './recommend.js';
+import { maxOf, minOf } from '../extent.js';
 
 /** The objective against the LR: one point per LR with its spread, the chosen LR ringed, the range shaded. */
 export function evidenceSpec(rec: Recommendation): VegaLiteSpec {
   const finite = rec.evidence.lrs.filter((x) => Number.isFinite(x.mean));
   const points = finite.map((x) => ({ lr: x.lr, mean: x.mean, lo: x.mean - x.std, hi: x.mean + x.std, n: x.values.length, chosen: x.lr === rec.lr }));
-  const ceiling = Math.max(...points.map((p) => p.hi)) * 1.05;
+  const ceiling = maxOf(points.map((p) => p.hi)) * 1.05;
   const crosses = rec.evidence.lrs.filter((x) => !Number.isFinite(x.mean)).map((x) => ({ lr: x.lr, y: ceiling }));
   const lrs = rec.evidence.lrs.map((x) => x.lr);
-  const x = { field: 'lr', type: 'quantitative', title: 'learning rate (log scale)', scale: { type: 'log', domain: [Math.min(...lrs) / 1.5, Math.max(...lrs) * 1.5], nice: false } };
+  const x = { field: 'lr', type: 'quantitative', title: 'learning rate (log scale)', scale: { type: 'log', domain: [minOf(lrs) / 1.5, maxOf(lrs) * 1.5], nice: false } };
   const title = rec.objective === 'final' ? 'final validation loss' : 'best-epoch validation loss';
   const y = { field: 'mean', type: 'quantitative', title, scale: { zero: false } };
   return {

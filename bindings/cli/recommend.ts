@@ -5,7 +5,6 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { recommendLr, validateRecommendOptions, type AdviceObjective } from '../advice/recommend.js';
 import { renderRecommendReport } from '../advice/report.js';
 import { LrlabError } from '../errors.js';
@@ -13,7 +12,7 @@ import { validateExperiment } from '../experiment.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
-import { flagInteger } from './flags.js';
+import { flagInteger, parseArgs } from './flags.js';
 
 export const RECOMMEND_HELP = `Usage: lrlab recommend [--spec FILE] [options]
 

@@ -69,6 +69,7 @@ import type { AxisValues, CurveLabel, Diagnosis, SensitivityPoint, SweepAnalysis
 import { diagnoseCurve } from './curve.js';
 import { bestLoss, finalAccuracy, finalLoss, hasCurve, judgedLossSeries } from './results.js';
 import { fmtAxisValue, fmtLoss, fmtPct, fmtValue, isFiniteNumber, meanStd, median } from './stats.js';
+import { maxOf } from '../extent.js';
 
 export const DEFAULT_AXIS = 'optimizer.lr';
 
@@ -167,7 +168,7 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
 
   const curves = results.filter(hasCurve);
   const rungs = curves.map((r) => r.rung).filter((r): r is number => typeof r === 'number');
-  const rankedRung = rungs.length > 0 ? Math.max(...rungs) : undefined;
+  const rankedRung = rungs.length > 0 ? maxOf(rungs) : undefined;
   const ranked = curves.filter((r) => r.status !== 'aborted' && (rankedRung === undefined || r.rung === rankedRung));
 
   // Pass 1: the labels that do not depend on the reference (diverged, oscillating), then the reference

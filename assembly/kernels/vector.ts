@@ -17,6 +17,20 @@ export function columnSums(dst: usize, src: usize, rows: i32, cols: i32): void {
   }
 }
 
+// dst[i] += src[i] for `count` floats, f32x4 lanes then a scalar tail: one f32
+// add per element, so the bits of a plain loop (data-parallel gradient sums).
+export function addFloats(dst: usize, src: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const p = <usize>i << 2;
+    v128.store(dst + p, f32x4.add(v128.load(dst + p), v128.load(src + p)));
+  }
+  for (; i < count; i++) {
+    const p = <usize>i << 2;
+    store<f32>(dst + p, load<f32>(dst + p) + load<f32>(src + p));
+  }
+}
+
 // Copies `count` floats; short rows by hand, where memory.copy costs more than it moves.
 @inline
 export function copyFloats(dst: usize, src: usize, count: i32): void {

@@ -99,18 +99,7 @@ export function threadStep(backend: WasmBackend, shared: SharedState, t: number,
   Atomics.add(shared.control, ARRIVED, 1);
   Atomics.notify(shared.control, ARRIVED);
   waitFor(shared.control, ARRIVED, threads * step);
-  const parts = shared.slots[step & 1];
-  const n = grads.length;
-  if (threads === 2) {
-    const a = parts[0], b = parts[1];
-    for (let i = 0; i < n; i++) grads[i] = a[i] + b[i]; // an f64 sum of two f32 rounds to their f32 sum
-  } else {
-    grads.set(parts[0]);
-    for (let w = 1; w < threads; w++) {
-      const p = parts[w];
-      for (let i = 0; i < n; i++) grads[i] += p[i];
-    }
-  }
+  backend.sumGradients(shared.slots[step & 1]);
   backend.applyUpdate(lr);
 }
 

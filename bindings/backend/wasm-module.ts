@@ -28,6 +28,7 @@ export interface WasmExports {
   computeGradients(slot: number, start: number, rows: number): number;
   sliceGradients(start: number, rows: number, batchRows: number): number;
   applyUpdate(lr: number): void;
+  addFloats(dst: number, src: number, count: number): void;
   evaluateSlot(slot: number): number;
   predictRows(slot: number, start: number, rows: number): number;
   paramsPtr(): number;

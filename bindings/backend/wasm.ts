@@ -129,6 +129,20 @@ export class WasmBackend implements Backend {
   sliceCorrect(): number {
     return this.#wasm.correctCount();
   }
+  /**
+   * grads() = Σ parts, added in the order given (f32 adds, f32x4 lanes): the
+   * data-parallel sum. Each part passes through scratch memory above the data.
+   */
+  sumGradients(parts: Float32Array[]): void {
+    const w = this.#wasm, n = this.paramCount;
+    const scratch = w.scratchReserve(4 * n);
+    const grads = this.gradsView();
+    grads.set(parts[0]);
+    for (let i = 1; i < parts.length; i++) {
+      new Float32Array(w.memory.buffer, scratch, n).set(parts[i]);
+      w.addFloats(w.gradsPtr(), scratch, n);
+    }
+  }
   /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
   gradsView(): Float32Array {
     if (this.#grads?.buffer !== this.#wasm.memory.buffer) this.#grads = this.grads();

@@ -16,7 +16,16 @@ import type { ModelSpec, OptimizerSpec } from './spec.js';
 import type { PolicyState } from './lr-policy.js';
 import type { Preprocessing } from './preprocessing.js';
 
-const MAGIC = 'LRLAB1\0\0';
+const FORMAT_VERSION = 1;
+const MAGIC = `LRLAB${FORMAT_VERSION}\0\0`;
+
+/** The format number of "LRLAB<n>\0…", whatever n is; undefined for another kind of file. */
+function formatVersion(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(0, 5)) !== 'LRLAB') return undefined;
+  let n = 0, i = 5;
+  for (; i < 8 && bytes[i] >= 48 && bytes[i] <= 57; i++) n = n * 10 + bytes[i] - 48;
+  return i > 5 ? n : undefined;
+}
 const SCALARS = 8;
 
 export interface SavedHeader {
@@ -60,11 +69,16 @@ export function encodeModel(state: SavedState): Uint8Array {
 
 export function decodeModel(bytes: Uint8Array, field = 'bytes'): SavedState {
   const corrupt = (what: string): never => {
-    throw new LrlabError('CORRUPT_FILE', field, bytes, `is not a valid lrlab model (${what})`);
+    throw new LrlabError('CORRUPT_FILE', field, bytes, `is not a valid lrlab model (${what}); a damaged model cannot be repaired: restore a copy or train again`);
   };
   if (!(bytes instanceof Uint8Array)) throw new LrlabError('INVALID_OPTION', field, bytes, 'must be a Uint8Array');
   if (bytes.length < MAGIC.length + 8) corrupt(`only ${bytes.length} bytes`);
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) corrupt('wrong magic number');
+  const version = formatVersion(bytes);
+  if (version !== undefined && version > FORMAT_VERSION) {
+    throw new LrlabError('CORRUPT_FILE', field, bytes,
+      `was saved by a newer lrlab (model format ${version}; this lrlab reads format ${FORMAT_VERSION}): upgrade lrlab to load it`);
+  }
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) corrupt('wrong magic number: not a model file');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const stored = view.getUint32(bytes.length - 4, true);
   if (crc32(bytes.subarray(0, bytes.length - 4)) !== stored) corrupt('checksum mismatch: truncated or altered');
@@ -79,6 +93,11 @@ export function decodeModel(bytes: Uint8Array, field = 'bytes'): SavedState {
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return corrupt('header is not an object');
   const { paramCount, slotCount } = header;
   if (!Number.isInteger(paramCount) || !Number.isInteger(slotCount) || paramCount < 1 || slotCount < 0) corrupt('bad sizes in header');
+  if (!Number.isInteger(header.epochsTrained) || header.epochsTrained < 0) corrupt('epochsTrained in the header is not a whole number >= 0');
+  if (!Number.isInteger(header.seed) || header.seed < 0) corrupt('seed in the header is not a whole number >= 0');
+  for (const key of ['model', 'optimizer', 'policy'] as const) {
+    if (typeof header[key] !== 'object' || header[key] === null || Array.isArray(header[key])) corrupt(`${key} in the header is not an object`);
+  }
   let at = align8(MAGIC.length + 4 + jsonLength);
   if (at + SCALARS * 8 + (paramCount + slotCount * paramCount) * 4 + 4 !== bytes.length) corrupt('length does not match the header');
   const scalars = new Float64Array(SCALARS);

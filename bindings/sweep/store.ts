@@ -5,10 +5,12 @@
  * the same directory running only what is not recorded: a line cut short by
  * the kill is dropped, and the file is trimmed back to its last full line.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LrlabError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { ensureFolder } from '../files/out-dir.js';
 import { parseJsonText } from '../json-limits.js';
 import { canonicalJson } from './hash.js';
 import { resultFromJson, resultToJson } from './json.js';
@@ -22,9 +24,13 @@ export class ResultStore {
 
   /** Opens (or creates) the store; refuses a directory that holds a different sweep. */
   static async open(dir: string, spec: unknown): Promise<ResultStore> {
-    await mkdir(dir, { recursive: true });
+    await ensureFolder(dir, 'out');
     const specPath = join(dir, SPEC_FILE);
     const existing = await readFile(specPath, 'utf8').catch(() => undefined);
+    if (existing === undefined && existsSync(join(dir, RESULTS_FILE))) {
+      throw new LrlabError('CORRUPT_FILE', 'out', dir,
+        `holds ${RESULTS_FILE} but no ${SPEC_FILE}, so which sweep its results belong to is unknown: restore ${SPEC_FILE}, or use another folder`);
+    }
     if (existing !== undefined && canonicalJson(parseSpecFile(specPath, existing)) !== canonicalJson(spec)) {
       throw new LrlabError('INVALID_OPTION', 'out', dir, `must be empty or hold this same sweep: its ${SPEC_FILE} describes a different one (use another --out)`);
     }
@@ -77,7 +83,8 @@ async function readResults(path: string, repair: boolean): Promise<TrialResult[]
     try {
       results.push(resultFromJson(line));
     } catch {
-      throw new LrlabError('CORRUPT_FILE', path, `line ${i + 1}`, 'must hold one JSON result per line');
+      throw new LrlabError('CORRUPT_FILE', path, `line ${i + 1}`,
+        'must hold one JSON result per line: delete the damaged line (its trial runs again on the next run of the sweep)');
     }
   });
   return results;

@@ -16,14 +16,16 @@ function sourceLines(dir: string): Map<string, number> {
 }
 
 it('build/lrlab.wasm stays under 48 KiB', () => {
-  expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(48 * 1024); // measured: 27.7 KiB
+  expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(48 * 1024); // measured: 31.8 KiB
 });
 
-it('assembly/ stays under 1,500 lines and bindings/ under 12,000, no file over 800', () => {
+it('assembly/ stays under 1,500 lines and bindings/ under 16,000, no file over 800', () => {
   const core = sourceLines('assembly');
   const api = sourceLines('bindings');
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  expect(total(core)).toBeLessThan(1500); // measured: 1,192
-  expect(total(api)).toBeLessThan(12_000); // measured: 9,416
+  expect(total(core)).toBeLessThan(1500); // measured: 1,439
+  // Raised from 12,000 when predict/export, the tutorial, advice, the CLI flags and the hardening
+  // landed (9,416 -> 14,186 lines): room for one more part, not for sprawl.
+  expect(total(api)).toBeLessThan(16_000); // measured: 14,186
   for (const [file, lines] of [...core, ...api]) expect(lines, file).toBeLessThanOrEqual(800);
 });

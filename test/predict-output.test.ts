@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { predictionsCsv } from '../bindings/cli/predict.js';
-import { writeFileAtomic } from '../bindings/cli/write-atomic.js';
+import { writeFileAtomic } from '../bindings/files/atomic.js';
 import type { Preprocessing } from '../bindings/preprocessing.js';
 
 describe('predictionsCsv', () => {

@@ -11,7 +11,7 @@ import { LrlabError } from '../errors.js';
 import { TFJS_WEIGHTS_FILE } from '../formats/tfjs-export.js';
 import { Model } from '../model.js';
 import { checkChoice } from '../validate.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 export const EXPORT_HELP = `Usage: lrlab export --model FILE --format tfjs|onnx --out DIR
 

@@ -12,7 +12,7 @@ import { LOSSES, type OptimizerSpec } from '../spec.js';
 import { checkChoice } from '../validate.js';
 import { readJson } from './experiment-flags.js';
 import { flagInteger, flagNumber } from './flags.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 export const IMPORT_HELP = `Usage: lrlab import --format tfjs --model DIR/model.json --out FILE.lrlab
 

@@ -13,7 +13,7 @@ import { classesOf, type Preprocessing } from '../preprocessing.js';
 import { BACKENDS, type BackendKind } from '../backend/index.js';
 import type { Matrix } from '../types.js';
 import { checkChoice } from '../validate.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 export const PREDICT_HELP = `Usage: lrlab predict --model FILE --data FILE.csv [--out preds.csv]
 

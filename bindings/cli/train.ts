@@ -14,7 +14,7 @@ import { resultToJson } from '../sweep/json.js';
 import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags } from './experiment-flags.js';
 import { flagInteger } from './flags.js';
 import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES } from './run-dir.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 export const TRAIN_HELP = `Usage: lrlab train [options]
 

@@ -11,7 +11,7 @@ import { resultToJson } from '../sweep/json.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { runTutorial, tutorialTrials, TUTORIAL_BASE } from '../tutorial/experiments.js';
 import { flagInteger, parseArgs } from './flags.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../files/atomic.js';
 
 export const TUTORIAL_HELP = `Usage: lrlab tutorial [options]
 

@@ -13,11 +13,16 @@ import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { importQueueCode } from '../sweep/queue-import.js';
 import { runSweep } from '../sweep/run.js';
-import { expandSweep, validateSweep, type SweepSpec } from '../sweep/spec.js';
+import { expandSweep, validateSweep, type NormalizedSweep, type SweepSpec } from '../sweep/spec.js';
+import type { QueueExecutor } from '../sweep/queue.js';
 import { specId } from '../sweep/hash.js';
 import type { Trial } from '../sweep/types.js';
 import { validateExperiment } from '../experiment.js';
 import { ResultStore } from '../sweep/store.js';
+import { checkDataUnchanged } from '../files/data-hash.js';
+import { prepareOutDir } from '../files/out-dir.js';
+import type { RunLock } from '../files/run-lock.js';
+import { EXIT } from './exit-codes.js';
 import { writeSweepReport } from '../report/write.js';
 import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags, readJson } from './experiment-flags.js';
 import { flagAxis, flagInteger } from './flags.js';
@@ -90,6 +95,24 @@ export async function sweepCommand(args: string[]): Promise<number> {
     warnRelativeDataPaths(trials);
     await queue.connect(); // an unreachable server is an error now, before anything is written
   }
+  // --out is checked and locked before any trial runs; recorded results must come from the same CSV contents.
+  let lock: RunLock | undefined;
+  try {
+    lock = await prepareOutDir(out, 'sweep');
+    await checkDataUnchanged(out, trials.flatMap((t) => (t.spec.data.name === 'csv' ? [t.spec.data.path] : [])));
+  } catch (error) {
+    await lock?.release();
+    await executor.close(); // a queue connection or a pool left open would keep the process alive
+    throw error;
+  }
+  try {
+    return await runAndReport(out, spec, sweep, executor, queue);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep, executor: Executor, queue: QueueExecutor | undefined): Promise<number> {
   const store = await ResultStore.open(out, spec);
   const recorded = store.results.length;
   const controller = new AbortController();
@@ -113,7 +136,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
   }
   if (controller.signal.aborted) {
     progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
-    return 130;
+    return EXIT.INTERRUPTED;
   }
   const fresh = store.results.length - recorded;
   progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);

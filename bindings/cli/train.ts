@@ -3,17 +3,20 @@
  * report (loss/accuracy/LR curves and the diagnosis), the saved model and the
  * History in --out.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from './flags.js';
 import { diagnoseCurve } from '../diagnostics/index.js';
 import { runExperiment } from '../experiment.js';
 import type { EpochLogs } from '../history.js';
 import { renderRunReport } from '../report/index.js';
+import { prepareOutDir } from '../files/out-dir.js';
+import { EXIT } from './exit-codes.js';
 import { resultToJson } from '../sweep/json.js';
 import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags } from './experiment-flags.js';
 import { flagInteger } from './flags.js';
-import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES } from './run-dir.js';
+import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES, type SavedRun } from './run-dir.js';
+import { LrlabError } from '../errors.js';
+import type { ExperimentSpec } from '../experiment.js';
 import { writeFileAtomic } from '../files/atomic.js';
 
 export const TRAIN_HELP = `Usage: lrlab train [options]
@@ -24,11 +27,15 @@ DIR/model.lrlab (weights, optimizer state and the data's preprocessing) and
 DIR/history.json. DIR/experiment.json holds the spec, and DIR/history.jsonl gets
 one JSON line per epoch as it ends (tail -f it to follow the run).
 Without options: the tutorial's blobs experiment (SGD lr 0.01, momentum 0.9).
+A folder that holds a finished run is refused unless --overwrite is given.
+Ctrl-C stops after the running batch and still writes the model, history and
+report of the epochs done (status "aborted", exit 130); --resume DIR continues it.
 
 Options:
   --out DIR          where to write the report, model and history (default runs/train)
   --resume DIR       continue the run saved in DIR to --epochs in all, exactly as
                      one uninterrupted run would have gone
+  --overwrite        replace the finished run already in --out (refused without it)
   --every N          print every Nth epoch (default: about 20 lines)
   --threads N        train the one model on N threads, each on a slice of every batch (default 1)
 ${EXPERIMENT_HELP}
@@ -39,7 +46,7 @@ ${FIT_HELP}
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, resume: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, resume: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     strict: true,
   });
   if (values.help) {
@@ -53,7 +60,26 @@ export async function trainCommand(args: string[]): Promise<number> {
   const every = values.every !== undefined ? flagInteger('--every', values.every) : Math.max(1, Math.round(spec.epochs / 20));
   // Every flag is checked before anything is written to --out.
   const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
-  await mkdir(out, { recursive: true });
+  if (values.overwrite && resumed) throw new LrlabError('INVALID_OPTION', '--overwrite', true, 'cannot be combined with --resume (which continues the run in DIR)');
+  // --out is checked and locked before any training: a folder (or one that can be made), writable, not another kind of run's.
+  const lock = await prepareOutDir(out, 'train', { existing: resumed ? 'keep' : values.overwrite ? 'replace' : 'refuse' });
+  // Ctrl-C ends the fit (status "aborted") and what was trained is saved; a second one quits at once (every file is written atomically).
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.INTERRUPTED);
+    process.stderr.write('\nstopping: saving the epochs done (Ctrl-C again to quit without saving)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    return await trainAndSave(spec, out, resumed, every, threads, controller.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    await lock.release();
+  }
+}
+
+async function trainAndSave(spec: ExperimentSpec, out: string, resumed: SavedRun | undefined, every: number, threads: number | undefined, signal: AbortSignal): Promise<number> {
   if (!resumed) await writeFileAtomic(join(out, RUN_FILES.spec), JSON.stringify(spec, null, 2) + '\n');
   const log = epochLog(out, !resumed);
   const print = (logs: EpochLogs) => {
@@ -66,7 +92,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     process.stdout.write(parts.join('  ') + '\n');
   };
   const started = performance.now();
-  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => { log(logs); print(logs); } }, resumeFrom: resumed?.model, threads });
+  const result = await runExperiment(spec, { callbacks: { onEpochEnd: (_epoch, logs) => { log(logs); print(logs); } }, resumeFrom: resumed?.model, threads, signal });
   const seconds = (performance.now() - started) / 1000;
   const history = resumed?.history ? concatHistory(resumed.history, result.history) : result.history;
   const diagnosis = diagnoseCurve(history);
@@ -85,7 +111,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   const title = `Training run: ${spec.optimizer.name} lr ${spec.optimizer.lr ?? 'default'}`;
   await writeFileAtomic(join(out, 'report.html'), await renderRunReport({ title, history, diagnosis, test: result.test, spec }));
   process.stdout.write(`report: ${join(out, 'report.html')}\n`);
-  return history.status === 'diverged' ? 3 : 0;
+  return history.status === 'diverged' ? EXIT.DIVERGED : history.status === 'aborted' ? EXIT.INTERRUPTED : EXIT.OK;
 }
 
 function fmt(value: number): string {

@@ -236,6 +236,13 @@ const CLI: Record<string, CliCase> = {
   'CSV with an open quote': { args: () => ['train', '--data', f('quote.csv'), '--out', f('t-out')], names: /quote\.csv/ },
   'CSV missing': { args: () => ['train', '--data', f('missing.csv'), '--out', f('t-out')], names: /missing\.csv/ },
   // --out
+  'train into a finished run': { args: () => ['train', '--spec', f('base.json'), '--out', f('saved-train')], names: /--out.*finished training run.*--overwrite/ },
+  'train into a sweep folder': { args: () => ['train', '--spec', f('base.json'), '--overwrite', '--out', f('saved-sweep')], names: /--out.*another kind of run.*sweep\.json/ },
+  'sweep into a train folder': { args: () => ['sweep', '--spec', f('base.json'), '--inline', '--lr', '0.1', '--out', f('saved-train')], names: /--out.*another kind of run.*model\.lrlab/ },
+  'train --out a file': { args: () => ['train', '--spec', f('base.json'), '--out', f('a-file')], names: /--out.*it is a file/ },
+  'sweep --out a file': { args: () => ['sweep', '--spec', f('base.json'), '--inline', '--lr', '0.1', '--out', f('a-file')], names: /--out.*it is a file/ },
+  'train --out under a file': { args: () => ['train', '--spec', f('base.json'), '--out', f('a-file', 'x')], names: /--out.*must be a folder.*ENOTDIR/ },
+  'sweep into results.jsonl without sweep.json': { args: () => ['sweep', '--spec', f('base.json'), '--inline', '--lr', '0.1', '--out', f('orphan-results')], names: /--out.*results\.jsonl but no sweep\.json/ },
   'report on a folder that is not a sweep': { args: () => ['report', f('not-a-sweep')], names: /sweep\.json/ },
   'report on a damaged results line': { args: () => ['report', f('damaged-line')], names: /results\.jsonl.*line 1/ },
   'report on a damaged sweep.json': { args: () => ['report', f('damaged-spec')], names: /sweep\.json/ },

@@ -8,6 +8,7 @@ import { preprocessingOf } from './preprocessing.js';
 import { LrlabError } from './errors.js';
 import { checkJsonShape } from './json-limits.js';
 import type { Callbacks } from './fit-options.js';
+import { withEpochPause } from './test-hooks/fault-pause.js';
 import type { History } from './history.js';
 import { Model, type Evaluation } from './model.js';
 import type { BackendKind, WasmSource } from './backend/index.js';
@@ -134,7 +135,7 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const history = await model.fit(train, {
     epochs: spec.epochs, batchSize: spec.batchSize, shuffle: spec.shuffle, validationSplit: spec.validationSplit,
     validationData: test && spec.validationSplit === undefined ? test : undefined,
-    callbacks: options.callbacks, signal: options.signal,
+    callbacks: withEpochPause(options.callbacks), signal: options.signal,
     schedule: spec.schedule, plateau: spec.plateau, earlyStopping: spec.earlyStopping, divergence: spec.divergence,
     recordStepLr: spec.recordStepLr, threads: options.threads,
   });

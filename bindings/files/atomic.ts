@@ -6,6 +6,7 @@
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pauseForKill, pausesAt } from '../test-hooks/fault-pause.js';
 
 /** Marks the temporary files of writeFileAtomic: `.NAME.tmp-PID-N`. */
 export const TEMP_MARK = '.tmp-';
@@ -17,6 +18,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   try {
     const handle = await open(temp, 'wx');
     try {
+      if (pausesAt(`write:${basename(path)}`)) {
+        await handle.writeFile(typeof data === 'string' ? data.slice(0, data.length >> 1) : data.subarray(0, data.length >> 1));
+        pauseForKill(`write:${basename(path)}`);
+      }
       await handle.writeFile(data);
       await handle.sync();
     } finally {

@@ -15,11 +15,15 @@ import { parseJsonText } from '../json-limits.js';
 import { canonicalJson } from './hash.js';
 import { resultFromJson, resultToJson } from './json.js';
 import type { TrialResult } from './types.js';
+import { pauseForKill, pausesAt } from '../test-hooks/fault-pause.js';
 
 export const RESULTS_FILE = 'results.jsonl';
 export const SPEC_FILE = 'sweep.json';
 
 export class ResultStore {
+  /** Lines appended by this process (for the fault tests' pause at the Nth). */
+  private appended = 0;
+
   private constructor(readonly dir: string, readonly results: TrialResult[]) {}
 
   /** Opens (or creates) the store; refuses a directory that holds a different sweep. */
@@ -59,8 +63,14 @@ export class ResultStore {
   /** Appends one result as one write of one line. */
   async append(result: TrialResult): Promise<void> {
     const handle = await open(join(this.dir, RESULTS_FILE), 'a');
+    const line = resultToJson(result) + '\n';
     try {
-      await handle.write(resultToJson(result) + '\n');
+      const phase = `append:${RESULTS_FILE}:${++this.appended}`;
+      if (pausesAt(phase)) {
+        await handle.write(line.slice(0, line.length >> 1));
+        pauseForKill(phase);
+      }
+      await handle.write(line);
     } finally {
       await handle.close();
     }

@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { Model, blobs, splitAt, type FitOptions } from '../bindings/index.js';
 import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
+import { TRAIN } from '../bindings/backend/types.js';
+import type { WasmBackend } from '../bindings/backend/wasm.js';
+import { sliceStart } from '../bindings/backend/threads.js';
 import { expectError, rejected } from './helpers/errors.js';
 
 const { name: _, ...options } = TUTORIAL_EXPERIMENT.data as { name: 'blobs' };
@@ -46,6 +49,36 @@ describe('fit({ threads })', () => {
       expect(bits(many.weights)).not.toEqual(bits(one.weights)); // a real other association, not the one-thread path
       one.history.loss.forEach((loss, e) => expect(many.history.loss[e]).toBeCloseTo(loss, 5));
       one.history.accuracy!.forEach((acc, e) => expect(Math.abs(many.history.accuracy![e] - acc)).toBeLessThanOrEqual(0.01));
+    }
+  }, 60_000);
+
+  it('equals, bit for bit, the documented reduction done on one thread: slice gradients added in thread order, then the update', async () => {
+    // The reference: one backend computes each thread's slice in turn and adds them
+    // here with f32 adds ((g0 + g1) + g2 …, Math.fround of the exact sum is the f32 sum).
+    for (const threads of [2, 3]) {
+      const epochs = 2, batchSize = 50, rows = train.x.rows;
+      const reference = await Model.create({ model: spec, optimizer: { name: 'adam', lr: 0.01 }, seed: 4 });
+      const backend = reference.internals as WasmBackend;
+      backend.setBatchCapacity(batchSize);
+      backend.setData(TRAIN, train.x.data, train.y.data, rows);
+      const n = backend.paramCount, sum = new Float32Array(n);
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        backend.beginEpoch(4, epoch, true);
+        for (let start = 0; start < rows; start += batchSize) {
+          const batch = Math.min(batchSize, rows - start);
+          sum.fill(0);
+          for (let t = 0; t < threads; t++) {
+            const lo = sliceStart(batch, t, threads), hi = sliceStart(batch, t + 1, threads);
+            if (hi > lo) backend.sliceGradients(start + lo, hi - lo, batch);
+            const part = hi > lo ? backend.grads() : new Float32Array(n);
+            for (let i = 0; i < n; i++) sum[i] = t === 0 ? part[i] : Math.fround(sum[i] + part[i]);
+          }
+          backend.grads().set(sum);
+          backend.applyUpdate(Math.fround(0.01));
+        }
+      }
+      const threaded = await fit(threads, { epochs, batchSize });
+      expect(bits(threaded.weights)).toEqual(bits(reference.getWeights()));
     }
   }, 60_000);
 

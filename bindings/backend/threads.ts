@@ -92,6 +92,7 @@ export function threadStep(backend: WasmBackend, shared: SharedState, t: number,
     shared.numbers[2 + 2 * t] = backend.sliceCorrect();
     mine.set(grads);
   } else {
+    grads.fill(0); // sumGradients starts from this thread's own part in grads()
     mine.fill(0);
     shared.numbers[1 + 2 * t] = 0;
     shared.numbers[2 + 2 * t] = 0;
@@ -99,7 +100,7 @@ export function threadStep(backend: WasmBackend, shared: SharedState, t: number,
   Atomics.add(shared.control, ARRIVED, 1);
   Atomics.notify(shared.control, ARRIVED);
   waitFor(shared.control, ARRIVED, threads * step);
-  backend.sumGradients(shared.slots[step & 1]);
+  backend.sumGradients(shared.slots[step & 1], t);
   backend.applyUpdate(lr);
 }
 

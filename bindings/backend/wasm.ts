@@ -130,19 +130,25 @@ export class WasmBackend implements Backend {
     return this.#wasm.correctCount();
   }
   /**
-   * grads() = Σ parts, added in the order given (f32 adds, f32x4 lanes): the
-   * data-parallel sum. Each part passes through scratch memory above the data.
+   * grads() = ((parts[0] + parts[1]) + parts[2]) + … (f32 adds, f32x4 lanes):
+   * the data-parallel sum, where grads() already holds parts[own]. Each other
+   * part passes through scratch memory above the data. Parts 0 and 1 start
+   * from grads() as they are (a + b is b + a, bit for bit), so with two
+   * threads each one copies in only the other's part.
    */
-  sumGradients(parts: Float32Array[]): void {
+  sumGradients(parts: Float32Array[], own: number): void {
+    if (own <= 1 && parts.length > 1) this.#addPart(parts[1 - own]);
+    else this.gradsView().set(parts[0]);
+    for (let i = own <= 1 ? 2 : 1; i < parts.length; i++) this.#addPart(parts[i]);
+  }
+  #addPart(part: Float32Array): void {
     const w = this.#wasm, n = this.paramCount;
     const scratch = w.scratchReserve(4 * n);
-    const grads = this.gradsView();
-    grads.set(parts[0]);
-    for (let i = 1; i < parts.length; i++) {
-      new Float32Array(w.memory.buffer, scratch, n).set(parts[i]);
-      w.addFloats(w.gradsPtr(), scratch, n);
-    }
+    if (this.#scratch?.buffer !== w.memory.buffer || this.#scratch.byteOffset !== scratch) this.#scratch = new Float32Array(w.memory.buffer, scratch, n);
+    this.#scratch.set(part);
+    w.addFloats(w.gradsPtr(), scratch, n);
   }
+  #scratch?: Float32Array;
   /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
   gradsView(): Float32Array {
     if (this.#grads?.buffer !== this.#wasm.memory.buffer) this.#grads = this.grads();

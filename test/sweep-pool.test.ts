@@ -42,6 +42,16 @@ it('the pool returns, for every trial, exactly what inline execution returns', a
   expect([...inline.values()].some((r) => r.status === 'completed' && r.test!.accuracy! > 0.85)).toBe(true);
 });
 
+it('run() resolves only once every outcome is recorded, however long recording takes (a store appends asynchronously)', async () => {
+  const recorded: string[] = [];
+  const slowRecord = async (o: TrialOutcome) => {
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    recorded.push(o.result.id);
+  };
+  await pool.run(trials.map((trial) => ({ trial })), slowRecord);
+  expect(recorded.sort()).toEqual(trials.map((t) => t.id).sort());
+});
+
 it('a trial that throws comes back as a failed result, and the others still run', async () => {
   const bad = validateSweep({ base: { ...TUTORIAL_EXPERIMENT, epochs: 3 }, axes: { 'optimizer.lr': [0.01, -1, 0.1] } });
   const results: TrialResult[] = [];

@@ -91,12 +91,13 @@ function feed(worker: Worker, queue: TrialTask[], onOutcome: (outcome: TrialOutc
       }
       if (sent.length === 0) { cleanup(); recording.then(resolve, reject); }
     };
-    // The worker answers in the order it was given its tasks.
+    // The worker answers in the order it was given its tasks. The outcome joins the
+    // recording chain before top() looks at it: the last one must be recorded before this resolves.
     const done = (outcome: TrialOutcome) => {
       sent.shift();
-      top();
       recording = recording.then(() => onOutcome(outcome));
       recording.catch((error) => { cleanup(); reject(error); });
+      top();
     };
     const failed = (error: Error) => { cleanup(); reject(error); };
     const exited = (code: number) => { cleanup(); reject(new Error(`a pool worker exited with code ${code} during trial ${sent[0]?.trial.id}`)); };

@@ -1,8 +1,11 @@
 /**
  * Both cores: one large model trained on 1 and 2 threads (fit({ threads })),
  * and the default 32-trial sweep (what `npm start` runs) inline and on the
- * worker pool, each pool started afresh as the CLI does. Interleaved.
+ * worker pool. Interleaved.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Model } from '../../bindings/index.js';
 import { sweepSpecFromFlags } from '../../bindings/cli/sweep.js';
 import { InlineExecutor, type Executor } from '../../bindings/sweep/executor.js';
@@ -10,8 +13,11 @@ import { PoolExecutor } from '../../bindings/sweep/pool.js';
 import { runSweep } from '../../bindings/sweep/run.js';
 import { validateSweep } from '../../bindings/sweep/spec.js';
 import { peakPeer } from '../peak.js';
-import { measure, ratioTable, type Peer } from '../timing.js';
+import { measure, ratioTable, type Peer, type PeerTiming } from '../timing.js';
 import { mnistShaped, randomClassification, trainingFlops, type SuiteOptions } from './training.js';
+
+const execFileAsync = promisify(execFile);
+const SWEEP_PHASE = fileURLToPath(new URL('../sweep-phase.ts', import.meta.url));
 
 /** 784 → 512 → 512 → 10, Adam, batch 256: the steady state is the second epoch (the first includes starting the workers). */
 export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
@@ -47,12 +53,37 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
     `${timings[0].medianMs.toFixed(0)} ms and ${timings[1].medianMs.toFixed(0)} ms (${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}×).\n`;
 }
 
-/** The default sweep of `npm start` (lr × momentum, 32 trials of the tutorial's blobs experiment), inline and on a fresh pool of 2. */
+/**
+ * The default sweep of `npm start` (lr × momentum, 32 trials of the tutorial's blobs experiment),
+ * inline and on a pool of 2, each in a fresh process as the command runs it (bench/sweep-phase.ts:
+ * cold JIT on every thread, the pool's worker started with it, results appended to a store), and
+ * again in this warm process with a fresh pool each time (inline then has the warm JIT, the
+ * worker does not). Interleaved; the times are the sweep phase only.
+ */
 export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
   const spec = await sweepSpecFromFlags({});
-  if (quick) spec.base = { ...spec.base, epochs: 5 };
-  const sweep = validateSweep(spec);
-  const peer = (name: string, make: () => Executor): Peer => ({
+  const epochs = quick ? 5 : spec.base.epochs;
+  const rounds = quick ? 1 : 7;
+  const phaseMs = new Map<string, number[]>();
+  const fresh = (name: string, mode: 'inline' | 'pool'): Peer => {
+    phaseMs.set(name, []);
+    return {
+      name,
+      async run() {
+        const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', SWEEP_PHASE, mode, String(epochs)], { encoding: 'utf8' });
+        const { ms, trials } = JSON.parse(stdout) as { ms: number; trials: number };
+        phaseMs.get(name)!.push(ms);
+        return trials;
+      },
+    };
+  };
+  const coldPeers = [fresh('lrlab inline, fresh process', 'inline'), fresh('lrlab pool (2 at a time), fresh process', 'pool')];
+  const cold = (await measure(coldPeers, rounds)).map((t) => {
+    const samples = phaseMs.get(t.name)!.slice(-t.samples.length).sort((a, b) => a - b);
+    return { ...t, medianMs: samples[samples.length >> 1], minMs: samples[0], samples };
+  });
+  const sweep = validateSweep({ ...spec, base: { ...spec.base, epochs } });
+  const warm = (name: string, make: () => Executor): Peer => ({
     name,
     async run() {
       const executor = make();
@@ -64,8 +95,17 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
       }
     },
   });
-  const peers = [peer('lrlab inline', () => new InlineExecutor()), peer('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 }))];
-  const timings = await measure(peers, quick ? 1 : 7);
-  return ratioTable(`the default sweep (${spec.name}, 32 trials × ${spec.base.epochs} epochs), including the pool's start (check: trials run)`,
-    timings, 'lrlab inline') + `\npool: ${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}× faster than inline.\n`;
+  const warmPeers = [warm('lrlab inline', () => new InlineExecutor()), warm('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 }))];
+  const warmTimings = await measure(warmPeers, rounds);
+  const ratio = (t: PeerTiming[]) => (t[0].medianMs / t[1].medianMs).toFixed(2);
+  return ratioTable(`the default sweep (${spec.name}, 32 trials × ${epochs} epochs), sweep phase in a fresh process each, as npm start runs it (check: trials run)`,
+    cold, cold[0].name) +
+    `
+pool: ${ratio(cold)}× faster than inline (fresh processes, as npm start).
+
+` +
+    ratioTable(`the same sweep in this warm process, a fresh pool each time (its worker starts cold; check: trials run)`, warmTimings, 'lrlab inline') +
+    `
+pool in a warm process: ${ratio(warmTimings)}× faster than inline.
+`;
 }

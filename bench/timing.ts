@@ -2,7 +2,9 @@
  * Side-by-side timing. The machine drifts between fast and slow states for
  * minutes at a time, so peers are measured interleaved (A B C, A B C, …) in
  * one process and compared by the ratio of their medians, never by absolute
- * times across runs; the f32x4 peak (peak.ts) runs as one more peer.
+ * times across runs. The f32x4 peak (peak.ts) brackets every peer's run
+ * (P A P B P C P …): each run is set against the higher of the peaks taken just
+ * before and just after it, so one slow peak sample cannot inflate a share.
  */
 export interface Peer {
   name: string;
@@ -19,31 +21,61 @@ export interface PeerTiming {
   samples: number[];
   /** The last value the workload returned (e.g. a final loss), printed as a sanity check. */
   check: number;
+  /** With a bracketing peak: per measured round, the higher of the peaks (GFLOP/s) just before and just after this peer's run. */
+  peaks?: number[];
 }
 
-export async function measure(peers: Peer[], rounds: number, warmup = 1): Promise<PeerTiming[]> {
+/** Something that measures the f32x4 peak once and returns it in GFLOP/s (peak.ts). */
+export interface PeakProbe {
+  sample(): number;
+}
+
+export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: PeakProbe): Promise<PeerTiming[]> {
   for (const p of peers) await p.setup?.();
   const samples = peers.map(() => [] as number[]);
+  const peaks = peers.map(() => [] as number[]);
   const checks = peers.map(() => NaN);
   for (let r = -warmup; r < rounds; r++) {
+    let before = peak?.sample() ?? NaN;
     for (let i = 0; i < peers.length; i++) {
       const started = performance.now();
       checks[i] = await peers[i].run();
       const ms = performance.now() - started;
-      if (r >= 0) samples[i].push(ms);
+      const after = peak?.sample() ?? NaN;
+      if (r >= 0) {
+        samples[i].push(ms);
+        peaks[i].push(Math.max(before, after));
+      }
+      before = after;
     }
   }
   for (const p of peers) await p.teardown?.();
   return peers.map((p, i) => {
     const sorted = [...samples[i]].sort((a, b) => a - b);
-    return { name: p.name, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], samples: samples[i], check: checks[i] };
+    return {
+      name: p.name, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], samples: samples[i], check: checks[i],
+      ...(peak ? { peaks: peaks[i] } : {}),
+    };
   });
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+/** The share of the peak in each round (work / time against that round's bracketing peak), as a median: 0.5 is 50 %. */
+export function peakShare(t: PeerTiming, flopsPerMs: (ms: number) => number): number {
+  return median(t.samples.map((ms, r) => flopsPerMs(ms) / t.peaks![r]));
 }
 
 export interface TableOptions {
   /** Rows (samples) per run: adds a samples/s column. */
   samplesPerRun?: number;
-  /** Floating-point operations per run, and the peak measured beside: adds GFLOP/s and % of peak. */
+  /**
+   * Floating-point operations per run, and the peak measured beside (or, when the
+   * timings carry bracketing peaks, those round by round): adds GFLOP/s and % of peak.
+   */
   flopsPerRun?: number;
   peakGflops?: number;
 }
@@ -51,7 +83,9 @@ export interface TableOptions {
 /** A markdown table: time per run, each peer's time as a multiple of the reference's, and its share of the peak. */
 export function ratioTable(title: string, timings: PeerTiming[], reference: string, o: TableOptions = {}): string {
   const ref = timings.find((t) => t.name === reference)!;
-  const flops = o.flopsPerRun !== undefined && o.peakGflops !== undefined;
+  const bracketed = ref.peaks !== undefined;
+  const flops = o.flopsPerRun !== undefined && (o.peakGflops !== undefined || bracketed);
+  const peakGflops = bracketed ? median(ref.peaks!) : o.peakGflops;
   const lines = [`### ${title}`, '',
     `| peer | median ms | min ms | × ${reference} time |${o.samplesPerRun ? ' samples/s |' : ''}${flops ? ' GFLOP/s | % of peak |' : ''} check |`,
     `|---|---:|---:|---:|${o.samplesPerRun ? '---:|' : ''}${flops ? '---:|---:|' : ''}---:|`];
@@ -63,10 +97,16 @@ export function ratioTable(title: string, timings: PeerTiming[], reference: stri
     }
     if (flops) {
       const gflops = o.flopsPerRun! / (t.medianMs * 1e6);
-      extra += ` ${gflops.toPrecision(3)} | ${((100 * gflops) / o.peakGflops!).toFixed(1)} |`;
+      const share = t.peaks ? peakShare(t, (ms) => o.flopsPerRun! / (ms * 1e6)) : gflops / peakGflops!;
+      extra += ` ${gflops.toPrecision(3)} | ${(100 * share).toFixed(1)} |`;
     }
     lines.push(`| ${t.name} | ${t.medianMs.toFixed(2)} | ${t.minMs.toFixed(2)} | ${(t.medianMs / ref.medianMs).toFixed(2)} |${extra} ${t.check.toPrecision(4)} |`);
   }
-  if (o.peakGflops !== undefined) lines.push('', `f32x4 multiply-add peak, measured interleaved: ${o.peakGflops.toPrecision(3)} GFLOP/s.`);
+  if (bracketed) {
+    lines.push('', `f32x4 multiply-add peak, measured interleaved: ${peakGflops!.toPrecision(3)} GFLOP/s (median, around the ${reference} runs; ` +
+      'each run\'s share is against the higher of the peaks just before and after it).');
+  } else if (peakGflops !== undefined) {
+    lines.push('', `f32x4 multiply-add peak, measured interleaved: ${peakGflops.toPrecision(3)} GFLOP/s.`);
+  }
   return lines.join('\n') + '\n';
 }

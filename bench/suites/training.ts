@@ -1,7 +1,7 @@
 /**
  * Whole-training benchmarks: the same model, data and schedule trained by
  * lrlab (wasm and js backends) and by TensorFlow.js (wasm and cpu backends),
- * interleaved in one process with the f32x4 peak.
+ * interleaved in one process, each run bracketed by the f32x4 peak.
  */
 import { Model, blobs, splitAt, createRng, type ModelSpec, type OptimizerSpec } from '../../bindings/index.js';
 import type { Dataset } from '../../bindings/types.js';
@@ -49,18 +49,17 @@ export async function blobsSuite({ quick }: SuiteOptions): Promise<string> {
   const { train } = splitAt(blobs(options as never), 500);
   const epochs = quick ? 5 : 200;
   const { model, optimizer } = TUTORIAL_EXPERIMENT;
-  const peak = await peakPeer(quick ? 1 : 10);
+  const peak = await peakPeer(quick ? 1 : 4);
   const peers = [
     lrlabPeer('lrlab wasm', 'wasm', model, optimizer, train, epochs, 32),
     lrlabPeer('lrlab js', 'js', model, optimizer, train, epochs, 32),
     tfPeer('tfjs wasm', 'wasm', model, optimizer, train, epochs, 32),
     tfPeer('tfjs cpu', 'cpu', model, optimizer, train, epochs, 32),
-    peak,
   ];
   // A fit here takes milliseconds: more rounds keep the median steady on a noisy machine.
-  const timings = await measure(peers, quick ? 1 : 15);
-  return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings.slice(0, 4), 'lrlab wasm',
-    { samplesPerRun: 500 * epochs, flopsPerRun: trainingFlops(model, 500 * epochs), peakGflops: peak.gflops(timings[4]) });
+  const timings = await measure(peers, quick ? 1 : 15, 1, peak);
+  return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings, 'lrlab wasm',
+    { samplesPerRun: 500 * epochs, flopsPerRun: trainingFlops(model, 500 * epochs) });
 }
 
 export function randomClassification(rows: number, inputs: number, classes: number, seed: number): Dataset {
@@ -84,7 +83,7 @@ export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
   const rows = quick ? 128 : 2048;
   const data = randomClassification(rows, 784, 10, 5);
   const optimizer: OptimizerSpec = { name: 'adam', lr: 0.001 };
-  const peak = await peakPeer(quick ? 1 : 20);
+  const peak = await peakPeer(quick ? 1 : 4);
   const out: string[] = [];
   for (const hidden of [[128], [512, 512]]) {
     const spec = mnistShaped(hidden);
@@ -94,11 +93,10 @@ export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
       lrlabPeer('lrlab js', 'js', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs wasm', 'wasm', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64),
-      peak,
     ];
-    const timings = await measure(peers, quick ? 1 : 3);
-    out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings.slice(0, 4), 'lrlab wasm',
-      { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs), peakGflops: peak.gflops(timings[4]) }));
+    const timings = await measure(peers, quick ? 1 : 3, 1, peak);
+    out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings, 'lrlab wasm',
+      { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs) }));
   }
   return out.join('\n');
 }

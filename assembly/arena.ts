@@ -4,7 +4,7 @@
 //
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
 //   | per layer: Z, A (A = Z for linear) | batch X | batch Y | two gradient
-//   buffers | a row of zeros | a product's packed panel | softmax stats | 16 spare bytes
+//   buffers | a row of zeros | a product's packed panel | 16 spare bytes
 //   | data: train X, Y, permutation, LR and loss per batch | val X, Y | scratch X, Y
 //
 // The products' tail columns read up to 12 bytes past a row (kernels/gemm.ts);
@@ -37,7 +37,6 @@ export let grad0Ptr: usize = 0;
 export let grad1Ptr: usize = 0;
 export let zeroRowPtr: usize = 0; // the starting row of a product that starts from zero
 export let packPtr: usize = 0; // one packed 8-column panel of a product's B (kernels/gemm.ts)
-export let softmaxStats: usize = 0; // per row: max and Σ e^(z − max) of the last softmax (kernels/activations.ts)
 let dataBase: usize = 0;
 let dataTop: usize = 0;
 
@@ -149,7 +148,6 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
   zeroRowPtr = top; top = align16(top + (<usize>widest << 2) + 16);
   // One panel of k × 8 floats, k up to max(rows, widest).
   packPtr = top; top = align16(top + ((<usize>max(cap, widest)) << 5));
-  softmaxStats = top; top = align16(top + (<usize>cap << 3));
   top += 16;
   dataBase = top;
   dataTop = top;

@@ -35,10 +35,12 @@ export function beginEpoch(seed: u32, epoch: i32, shuffle: bool): void {
   }
 }
 
-function forward(x: usize, rows: i32): void {
+// Before a loss, cross-entropy computes the output softmax itself (kernels/losses.ts).
+function forward(x: usize, rows: i32, forLoss: bool): void {
+  const last = forLoss && lossKind == LOSS_CCE ? layerCount - 1 : layerCount;
   let input = x;
   for (let l = 0; l < layerCount; l++) {
-    denseForward(l, input, rows);
+    denseForward(l, input, rows, l != last);
     input = ptrField(l, L_A);
   }
 }
@@ -55,7 +57,7 @@ function outputLoss(y: usize, rows: i32, withGradient: bool, scaleRows: i32): f6
  * of `batchRows` rows; grads end up in the grads area. Returns the summed loss.
  */
 function gradients(x: usize, y: usize, rows: i32, batchRows: i32): f64 {
-  forward(x, rows);
+  forward(x, rows, true);
   const loss = outputLoss(y, rows, true, batchRows);
   const last = layerCount - 1;
   const act = field(last, L_ACT);
@@ -134,7 +136,7 @@ export function evaluateSlot(slot: i32): f64 {
   let correct = 0;
   for (let start = 0; start < n; start += batchCap) {
     const rows = min(batchCap, n - start);
-    forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows);
+    forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows, true);
     total += outputLoss(slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, false, rows);
     correct += correctCount;
   }
@@ -144,6 +146,6 @@ export function evaluateSlot(slot: i32): f64 {
 
 /** Forward pass of rows [start, start+rows) of a slot (rows <= batchCap); the output is in the last layer's A. */
 export function predictRows(slot: i32, start: i32, rows: i32): usize {
-  forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows);
+  forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows, false);
   return ptrField(layerCount - 1, L_A);
 }

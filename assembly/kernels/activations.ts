@@ -8,7 +8,6 @@
 //   softmax     a_j = e^(z_j - max z) / Σ e^(z_k - max z)   (per row; max keeps e^ finite)
 //               dz_j = a_j (da_j - Σ_k da_k a_k)
 // The js backend (bindings/backend/js/activations.ts) mirrors each f32 operation.
-import { softmaxStats } from '../arena';
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -27,7 +26,7 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
     let i: usize = 0;
     for (; i + 4 <= count; i += 4) {
       const v = v128.load(z + (i << 2));
-      v128.store(a + (i << 2), v128.bitselect(v, zero, f32x4.gt(v, zero)));
+      v128.store(a + (i << 2), f32x4.pmax(zero, v)); // 0 < v ? v : 0, as the scalar tail
     }
     for (; i < count; i++) {
       const v = load<f32>(z + (i << 2));
@@ -35,7 +34,7 @@ export function activationForward(kind: i32, alpha: f32, z: usize, a: usize, row
     }
   } else if (kind == ACT_SOFTMAX) {
     for (let r = 0; r < rows; r++) {
-      softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols, softmaxStats + (<usize>r << 3));
+      softmaxRow(z + ((<usize>r * <usize>cols) << 2), a + ((<usize>r * <usize>cols) << 2), cols);
     }
   } else {
     for (let i: usize = 0; i < count; i++) {
@@ -124,9 +123,13 @@ export function sigmoid(v: f32): f32 {
   return e / (1 + e);
 }
 
-// Each softmax row leaves its max and Σ e^(z − max) at arena.softmaxStats, so that
-// cross-entropy need not recompute the exponentials: log softmax(z)_j = (z_j − max) − log Σ.
-function softmaxRow(z: usize, a: usize, cols: i32, stats: usize): void {
+/** The max of the last softmaxRow's z. */
+export let softmaxMax: f32 = 0;
+
+// One row's softmax; returns Σ e^(z − max) and leaves the max in softmaxMax, so
+// that cross-entropy need not recompute the exponentials (kernels/losses.ts).
+@inline
+export function softmaxRow(z: usize, a: usize, cols: i32): f32 {
   let m = load<f32>(z);
   for (let j = 1; j < cols; j++) m = Mathf.max(m, load<f32>(z + (<usize>j << 2)));
   let sum: f32 = 0;
@@ -136,6 +139,6 @@ function softmaxRow(z: usize, a: usize, cols: i32, stats: usize): void {
     sum += e;
   }
   for (let j = 0; j < cols; j++) store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) / sum);
-  store<f32>(stats, m);
-  store<f32>(stats, sum, 4);
+  softmaxMax = m;
+  return sum;
 }

@@ -134,21 +134,24 @@ function madd(acc: v128, s: v128, b: v128): v128 {
   return f32x4.add(acc, f32x4.mul(s, b));
 }
 
-// Stores the first w lanes of r at p, after the epilogue.
+// Stores the first w lanes of r at p, after the epilogue. relu(r) = r > 0 ? r : +0
+// is pmax(0, r) = 0 < r ? r : 0, one instruction, the same bits for every r (−0
+// and NaN give +0 either way); the mask keeps r where aux > 0, else +0.
 @inline
 function put(p: usize, r: v128, w: i32, epi: i32, auxOff: usize): void {
   const zero = f32x4.splat(0);
-  if (epi == EPI_RELU_MASK) r = v128.bitselect(r, zero, f32x4.gt(v128.load(p + auxOff), zero));
+  if (epi == EPI_RELU_MASK) r = v128.and(r, f32x4.gt(v128.load(p + auxOff), zero));
   putLanes(p, r, w);
-  if (epi == EPI_RELU) putLanes(p + auxOff, v128.bitselect(r, zero, f32x4.gt(r, zero)), w);
+  if (epi == EPI_RELU) putLanes(p + auxOff, f32x4.pmax(zero, r), w);
 }
 
+// Stores the first w (1–4) lanes of r at p.
 @inline
-function putLanes(p: usize, r: v128, w: i32): void {
+export function putLanes(p: usize, r: v128, w: i32): void {
   if (w == 4) { v128.store(p, r); return; }
-  v128.store32_lane(p, r, 0);
-  if (w > 1) v128.store32_lane(p, r, 1, 4);
-  if (w > 2) v128.store32_lane(p, r, 2, 8);
+  if (w == 1) { v128.store32_lane(p, r, 0); return; }
+  v128.store64_lane(p, r, 0);
+  if (w == 3) v128.store32_lane(p, r, 2, 8);
 }
 
 // 4 rows × 8 columns of C: 8 accumulators, 2 B vectors, a splat and a product,

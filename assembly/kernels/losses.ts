@@ -2,8 +2,9 @@
 // then over the batch; categorical cross-entropy summed over classes, mean
 // over the batch). Each writes dL/dZ of the output layer into `d` when the
 // loss is fused with its activation (softmax + CE, sigmoid + BCE), and dL/dA
-// otherwise, and returns the loss summed over rows (f64).
-import { softmaxStats } from '../arena';
+// otherwise, and returns the loss summed over rows (f64). Cross-entropy also
+// computes the softmax itself (the forward pass leaves the output layer at Z).
+import { softmaxRow, softmaxMax } from './activations';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -24,40 +25,7 @@ export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usiz
   const perOutput: f32 = <f32>(1.0 / (<f64>scaleRows * <f64>cols));
   let total: f64 = 0;
   lastCorrect = 0;
-  if (kind == LOSS_CCE) {
-    const perRow: f32 = <f32>(1.0 / <f64>scaleRows);
-    for (let r = 0; r < rows; r++) {
-      const off = (<usize>r * <usize>cols) << 2;
-      let m = load<f32>(z + off);
-      let best = 0;
-      let bestY = 0;
-      for (let j = 1; j < cols; j++) {
-        const zj = load<f32>(z + off + (<usize>j << 2));
-        if (zj > m) { m = zj; best = j; }
-        if (load<f32>(y + off + (<usize>j << 2)) > load<f32>(y + off + (<usize>bestY << 2))) bestY = j;
-      }
-      if (best == bestY) lastCorrect++;
-      // The output softmax has just run on these rows and left its max and Σ e^(z − max).
-      const stats = softmaxStats + (<usize>r << 3);
-      const logSum = Mathf.log(load<f32>(stats, 4));
-      m = load<f32>(stats);
-      let rowLoss: f32 = 0;
-      let sumY: f32 = 0;
-      for (let j = 0; j < cols; j++) {
-        const yj = load<f32>(y + off + (<usize>j << 2));
-        if (yj != 0) rowLoss -= yj * ((load<f32>(z + off + (<usize>j << 2)) - m) - logSum);
-        sumY += yj;
-      }
-      total += <f64>rowLoss;
-      if (withGradient) {
-        for (let j = 0; j < cols; j++) {
-          const p = off + (<usize>j << 2);
-          store<f32>(d + p, (load<f32>(a + p) * sumY - load<f32>(y + p)) * perRow);
-        }
-      }
-    }
-    return total;
-  }
+  if (kind == LOSS_CCE) return softmaxCrossEntropy(z, a, y, d, rows, cols, withGradient, scaleRows);
   for (let i: usize = 0; i < count; i++) {
     const p = i << 2;
     const ai = load<f32>(a + p);
@@ -80,5 +48,51 @@ export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usiz
     total += <f64>term / <f64>cols;
     if (withGradient) store<f32>(d + p, grad);
   }
+  return total;
+}
+
+// Softmax into a (activations.ts softmaxRow), cross-entropy and dL/dz in one
+// pass per row, the loss as log softmax(z)_j = (z_j − max) − log Σ e^(z − max).
+// Data-dependent choices (the arg max, the classes with y = 0) are selects, not
+// branches: which class wins is random per row, and mispredicted branches cost
+// more than the rest of a 3-class row.
+function softmaxCrossEntropy(z: usize, a: usize, y: usize, d: usize, rows: i32, cols: i32, withGradient: bool, scaleRows: i32): f64 {
+  const perRow: f32 = <f32>(1.0 / <f64>scaleRows);
+  let total: f64 = 0;
+  let correct = 0;
+  for (let r = 0; r < rows; r++) {
+    const off = (<usize>r * <usize>cols) << 2;
+    const zr = z + off, ar = a + off, yr = y + off;
+    // The first largest z and y (strict >): the predicted and the true class.
+    let top = load<f32>(zr), yTop = load<f32>(yr);
+    let best = 0, bestY = 0;
+    for (let j = 1; j < cols; j++) {
+      const zj = load<f32>(zr + (<usize>j << 2)), yj = load<f32>(yr + (<usize>j << 2));
+      best = select(j, best, zj > top);
+      top = select(zj, top, zj > top);
+      bestY = select(j, bestY, yj > yTop);
+      yTop = select(yj, yTop, yj > yTop);
+    }
+    correct += <i32>(best == bestY);
+    const sum = softmaxRow(zr, ar, cols);
+    const m = softmaxMax;
+    const logSum = Mathf.log(sum);
+    let rowLoss: f32 = 0;
+    let sumY: f32 = 0;
+    for (let j = 0; j < cols; j++) {
+      const yj = load<f32>(yr + (<usize>j << 2));
+      const term = rowLoss - yj * ((load<f32>(zr + (<usize>j << 2)) - m) - logSum);
+      rowLoss = select(term, rowLoss, yj != 0); // skipped, not added: 0 · (−∞) would be NaN
+      sumY += yj;
+    }
+    total += <f64>rowLoss;
+    if (withGradient) {
+      for (let j = 0; j < cols; j++) {
+        const p = off + (<usize>j << 2);
+        store<f32>(d + p, (load<f32>(a + p) * sumY - load<f32>(y + p)) * perRow);
+      }
+    }
+  }
+  lastCorrect = correct;
   return total;
 }

@@ -1,19 +1,29 @@
 // Small vector helpers for the training step.
+import { putLanes } from './gemm';
 
 // dst[j] = Σ_r src[r, j] over a [rows × cols] matrix: the bias gradient.
-// Summed in row order for every column, vector and tail alike.
+// Summed from 0 in row order for every column, as a scalar loop would, four
+// column groups at a time (four independent chains of adds hide their
+// latency); the last group 1–3 wide in full lanes, reading up to 12 bytes past
+// a row like the products' tails (kernels/gemm.ts) and storing the real lanes.
 export function columnSums(dst: usize, src: usize, rows: i32, cols: i32): void {
-  const cols4 = cols & ~3;
   const rowBytes = <usize>cols << 2;
-  for (let j = 0; j < cols4; j += 4) {
-    let acc = f32x4.splat(0);
-    for (let r = 0; r < rows; r++) acc = f32x4.add(acc, v128.load(src + <usize>r * rowBytes + (<usize>j << 2)));
-    v128.store(dst + (<usize>j << 2), acc);
+  let j = 0;
+  for (; j + 16 <= cols; j += 16) {
+    let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0;
+    let p = src + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += rowBytes) {
+      a0 = f32x4.add(a0, v128.load(p)); a1 = f32x4.add(a1, v128.load(p, 16));
+      a2 = f32x4.add(a2, v128.load(p, 32)); a3 = f32x4.add(a3, v128.load(p, 48));
+    }
+    const q = dst + (<usize>j << 2);
+    v128.store(q, a0); v128.store(q, a1, 16); v128.store(q, a2, 32); v128.store(q, a3, 48);
   }
-  for (let j = cols4; j < cols; j++) {
-    let acc: f32 = 0;
-    for (let r = 0; r < rows; r++) acc += load<f32>(src + <usize>r * rowBytes + (<usize>j << 2));
-    store<f32>(dst + (<usize>j << 2), acc);
+  for (; j < cols; j += 4) {
+    let acc = f32x4.splat(0);
+    let p = src + (<usize>j << 2);
+    for (let r = 0; r < rows; r++, p += rowBytes) acc = f32x4.add(acc, v128.load(p));
+    putLanes(dst + (<usize>j << 2), acc, min(4, cols - j));
   }
 }
 

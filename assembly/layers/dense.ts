@@ -10,12 +10,13 @@ import { gemmTN, productNN, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from '../kernel
 import { columnSums } from '../kernels/vector';
 import { activationForward, activationBackward, ACT_RELU } from '../kernels/activations';
 
-export function denseForward(l: i32, x: usize, rows: i32): void {
+/** Z and A of layer l for `rows` rows of x; `activate` false leaves A alone (cross-entropy does the output softmax). */
+export function denseForward(l: i32, x: usize, rows: i32, activate: bool): void {
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
   const z = ptrField(l, L_Z), a = ptrField(l, L_A);
   const relu = field(l, L_ACT) == ACT_RELU;
   productNN(z, ptrField(l, L_B), 0, x, ptrField(l, L_W), false, rows, inDim, outDim, packPtr, relu ? EPI_RELU : EPI_STORE, relu ? a : 0);
-  if (!relu) activationForward(field(l, L_ACT), alphaOf(l), z, a, rows, outDim);
+  if (!relu && activate) activationForward(field(l, L_ACT), alphaOf(l), z, a, rows, outDim);
 }
 
 /** dZ of this layer is in d; writes dW and db, and dZ of layer l − 1 into dPrev unless dPrev is 0. */

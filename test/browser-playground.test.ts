@@ -27,7 +27,7 @@ import { chromiumSkipReason, launchChromium } from './helpers/chromium.js';
 const RESULTS = resolve('test-results');
 const LIB_DIR = resolve('build/browser');
 
-/** The Node entry's exports that are Node-only (worker threads, the file system), besides the HTML reports (they bundle Vega). */
+/** The Node entry's exports that are Node-only (worker threads, the file system), besides the HTML reports (kept out of the browser bundles). */
 const NODE_ONLY = ['PoolExecutor', 'ResultStore', 'writeSweepReport'];
 
 /** import() written so that vitest leaves it alone in functions that run in the page (it rewrites `import(` in this file). */

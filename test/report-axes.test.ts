@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeSweep } from '../bindings/diagnostics/index.js';
 import type { History } from '../bindings/history.js';
 import { renderSweepReport, summaryJson } from '../bindings/report/index.js';
-import { heatmapSpec } from '../bindings/report/cell-charts.js';
+import { heatmapCells, heatmapChart } from '../bindings/report/cell-charts.js';
 import type { AxisValues, TrialResult } from '../bindings/sweep/types.js';
 
 const EPOCHS = 20;
@@ -96,8 +96,7 @@ describe('the heatmap of two numeric axes', () => {
     const results = grid([0, 0.9].flatMap((m) => lrs.map((lr, i) => [{ 'optimizer.lr': lr, 'optimizer.momentum': m }, floors[m]![i]!] as [AxisValues, number | 'nan'])), 2);
     const analysis = analyzeSweep(results);
     expect(analysis.bestCell!.params).toEqual({ 'optimizer.lr': 0.01, 'optimizer.momentum': 0.9 });
-    const spec = heatmapSpec({ analysis, axes: ['optimizer.lr', 'optimizer.momentum'], results })!;
-    const cells = (spec.data as { values: Array<Record<string, unknown>> }).values;
+    const { cells } = heatmapCells({ analysis, axes: ['optimizer.lr', 'optimizer.momentum'], results })!;
     expect(cells).toHaveLength(8);
     const best = cells.filter((c) => c.best);
     expect(best).toEqual([expect.objectContaining({ xl: '0.01', yl: '0.9' })]);
@@ -111,16 +110,19 @@ describe('the heatmap of two numeric axes', () => {
     expect(caption(html, 'heatmap')).toContain('Final validation loss by lr × momentum');
     const svg = html.match(/data-chart="heatmap"[\s\S]*?<\/svg>/)![0];
     expect(svg).toContain(`>${best[0]!.text}<`);
+    expect(svg).toContain('>✕ 2/2<');
+    // The outline (stroke-width 3) is drawn once, around the best cell (0.01 across, 0.9 down).
+    expect(svg.match(/stroke-width="3"/g)).toHaveLength(1);
   });
 
   it('lr × batch size gets one too; a single numeric axis (lr × optimizer name, or a momentum of one value) does not', async () => {
     const results = grid([64, 32].flatMap((b) => lrs.map((lr, i) => [{ 'optimizer.lr': lr, batchSize: b }, 0.2 + 0.1 * i + (b === 32 ? 0.05 : 0)] as [AxisValues, number])), 1);
     const analysis = analyzeSweep(results);
-    const spec = heatmapSpec({ analysis, axes: ['optimizer.lr', 'batchSize'], results });
-    expect((spec!.data as { values: unknown[] }).values).toHaveLength(8);
+    expect(heatmapCells({ analysis, axes: ['optimizer.lr', 'batchSize'], results })!.cells).toHaveLength(8);
+    expect(heatmapChart({ analysis, axes: ['optimizer.lr', 'batchSize'], results })).not.toBeNull();
     const named = grid(['sgd', 'adam'].flatMap((name) => lrs.map((lr) => [{ 'optimizer.lr': lr, 'optimizer.name': name }, 0.3] as [AxisValues, number])), 1);
-    expect(heatmapSpec({ analysis: analyzeSweep(named), axes: ['optimizer.lr', 'optimizer.name'], results: named })).toBeNull();
+    expect(heatmapChart({ analysis: analyzeSweep(named), axes: ['optimizer.lr', 'optimizer.name'], results: named })).toBeNull();
     const oneMomentum = grid(lrs.map((lr) => [{ 'optimizer.lr': lr, 'optimizer.momentum': 0.9 }, 0.3] as [AxisValues, number]), 1);
-    expect(heatmapSpec({ analysis: analyzeSweep(oneMomentum), axes: ['optimizer.lr', 'optimizer.momentum'], results: oneMomentum })).toBeNull();
+    expect(heatmapChart({ analysis: analyzeSweep(oneMomentum), axes: ['optimizer.lr', 'optimizer.momentum'], results: oneMomentum })).toBeNull();
   });
 });

@@ -111,7 +111,7 @@ suite(chromiumSkipReason ? `report in a browser (skipped: ${chromiumSkipReason})
 
       // The small multiples are a grid: 8 lr columns × 2 momentum rows, with the labels of the special cells.
       const grid = await page.locator('figure[data-chart="loss-grid"] svg').evaluate((el) => ({
-        cells: el.querySelectorAll('g.mark-group.role-scope').length,
+        cells: el.querySelectorAll('g.cell').length,
         text: el.textContent ?? '',
       }));
       expect(grid.cells).toBeGreaterThanOrEqual(16);

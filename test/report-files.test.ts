@@ -2,16 +2,16 @@
  * The report's files without a browser: summary.json's shape, epochs.csv read
  * back (one row per trial per epoch, RFC 4180 quoting, non-finite numbers
  * spelled out, empty cells for missing values), HTML escaping of hostile
- * strings, the chart SVGs rendered in Node, and the render time of a
- * 16-trial × 200-epoch sweep.
+ * strings, the chart SVGs drawn in Node, and the size of a 16-trial ×
+ * 200-epoch sweep's report.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  MAX_POINTS, downsampleIndices, epochsCsv, escapeHtml, finderSpec, formatNumber, lossGridSpec, renderChart, renderFinderReport,
-  renderRunReport, renderSweepReport, summaryJson, uCurveSpec,
+  MAX_POINTS, chartSvg, downsampleIndices, epochsCsv, escapeHtml, finderChart, formatNumber, lossGridChart, renderFinderReport,
+  renderRunReport, renderSweepReport, summaryJson, uCurveChart,
 } from '../bindings/report/index.js';
 import { writeSweepReport } from '../bindings/report/write.js';
 import { LR_AXIS, MOMENTUM_AXIS, makeFinderFixture, makeRunFixture, makeSweepFixture } from './helpers/report-fixture.js';
@@ -166,9 +166,9 @@ describe('HTML escaping', () => {
 });
 
 describe('charts in Node', () => {
-  it('render to SVG with text, without a canvas package', async () => {
+  it('draw SVG with text, axis labels and paths, and nothing non-finite', () => {
     const input = makeSweepFixture({ epochs: 50 });
-    const svg = await renderChart(uCurveSpec({ analysis: input.analysis, axes: input.axes, results: input.results })!);
+    const svg = chartSvg(uCurveChart({ analysis: input.analysis, axes: input.axes, results: input.results })!, 'u');
     expect(svg.startsWith('<svg')).toBe(true);
     expect((svg.match(/<text/g) ?? []).length).toBeGreaterThan(10);
     expect(svg).toContain('>momentum<');
@@ -176,13 +176,13 @@ describe('charts in Node', () => {
     expect(svg).toMatch(/<path[^>]+d="M/);
     expect(svg).not.toMatch(/NaN|Infinity/); // nothing non-finite reached the scales
 
-    const grid = await renderChart(lossGridSpec({ results: input.results, axes: input.axes, axis: input.analysis.axis, bestTrialId: input.analysis.bestTrialId })!);
+    const grid = chartSvg(lossGridChart({ results: input.results, axes: input.axes, axis: input.analysis.axis, bestTrialId: input.analysis.bestTrialId })!, 'g');
     expect(grid).toContain('>diverged<');
     expect(grid).toContain('>failed<');
     expect(grid).toContain('>best<');
     expect(grid).not.toMatch(/NaN|Infinity/);
 
-    const finder = await renderChart(finderSpec(makeFinderFixture())!);
+    const finder = chartSvg(finderChart(makeFinderFixture())!, 'f');
     expect(finder).toContain('valley (suggested)');
     expect(finder).not.toMatch(/NaN|Infinity/);
   });

@@ -3,38 +3,47 @@
  * and a chart (the objective per tried LR, mean ± spread over seeds, diverged
  * LRs marked), and the range test's curve. Self-contained HTML, inline SVG.
  */
-import { CHART_CONFIG, finderSpec, renderChart, type VegaLiteSpec } from '../report/charts.js';
+import { chartSvg, type Chart } from '../report/charts.js';
+import { finderChart } from '../report/finder-chart.js';
+import { label, line, marks, rect, rule, symbol } from '../report/svg/marks.js';
+import { plot } from '../report/svg/plot.js';
+import { linearScale, logScale } from '../report/svg/scale.js';
 import { escapeHtml as e, formatNumber } from '../report/util.js';
 import type { Recommendation } from './recommend.js';
 import { maxOf, minOf } from '../extent.js';
 
-/** The objective against the LR: one point per LR with its spread, the chosen LR ringed, the range shaded. */
-export function evidenceSpec(rec: Recommendation): VegaLiteSpec {
-  const finite = rec.evidence.lrs.filter((x) => Number.isFinite(x.mean));
-  const points = finite.map((x) => ({ lr: x.lr, mean: x.mean, lo: x.mean - x.std, hi: x.mean + x.std, n: x.values.length, chosen: x.lr === rec.lr }));
-  const ceiling = maxOf(points.map((p) => p.hi)) * 1.05;
-  const crosses = rec.evidence.lrs.filter((x) => !Number.isFinite(x.mean)).map((x) => ({ lr: x.lr, y: ceiling }));
+/** The objective against the LR: one point per LR with its spread, the chosen LR ringed, the range shaded, ✕ where a run diverged. */
+export function evidenceChart(rec: Recommendation): Chart {
+  const width = 640, height = 300;
+  const points = rec.evidence.lrs.filter((x) => Number.isFinite(x.mean)).sort((a, b) => a.lr - b.lr);
+  const lows = points.map((p) => p.mean - p.std), highs = points.map((p) => p.mean + p.std);
+  const top = points.length ? maxOf(highs) * 1.05 : 1;
+  const bottom = points.length ? minOf(lows) : 0;
+  const span = top - bottom || Math.abs(top) || 1;
   const lrs = rec.evidence.lrs.map((x) => x.lr);
-  const x = { field: 'lr', type: 'quantitative', title: 'learning rate (log scale)', scale: { type: 'log', domain: [minOf(lrs) / 1.5, maxOf(lrs) * 1.5], nice: false } };
-  const title = rec.objective === 'final' ? 'final validation loss' : 'best-epoch validation loss';
-  const y = { field: 'mean', type: 'quantitative', title, scale: { zero: false } };
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    width: 640, height: 300, config: CHART_CONFIG,
-    layer: [
-      { data: { values: [{ a: rec.range[0], b: rec.range[1] }] }, mark: { type: 'rect', color: '#1a7f37', opacity: 0.12 }, encoding: { x: { ...x, field: 'a' }, x2: { field: 'b' } } },
-      { data: { values: points }, mark: { type: 'rule', color: '#57606a' }, encoding: { x, y: { ...y, field: 'lo' }, y2: { field: 'hi' } } },
-      { data: { values: points }, mark: { type: 'line', color: '#0969da', point: { filled: true, size: 50 } }, encoding: { x, y } },
-      { data: { values: points.filter((p) => p.chosen) }, mark: { type: 'point', size: 300, strokeWidth: 2, color: '#1a7f37' }, encoding: { x, y } },
-      ...(crosses.length ? [{ data: { values: crosses }, mark: { type: 'point', shape: 'cross', size: 120, color: '#cf222e' }, encoding: { x, y: { field: 'y', type: 'quantitative' } } }] : []),
-    ],
-  };
+  const x = logScale([minOf(lrs) / 1.5, maxOf(lrs) * 1.5], [0, width]);
+  const y = linearScale([bottom - span * 0.05, top], [height, 0], { ticks: 6 });
+  const band = rect(x(rec.range[0]), 0, x(rec.range[1]) - x(rec.range[0]), height, { fill: '#1a7f37', opacity: 0.12 });
+  const bars = points.map((p) => rule(x(p.lr), y(p.mean - p.std), x(p.lr), y(p.mean + p.std), { color: '#57606a' })).join('');
+  const path = line(points.map((p) => [x(p.lr), y(p.mean)]), { color: '#0969da', width: 2, series: 'mean' });
+  let dots = points.map((p) => symbol(x(p.lr), y(p.mean), 'circle', 4, { fill: '#0969da' })).join('');
+  const tried = points.find((p) => p.lr === rec.lr);
+  if (tried) dots += symbol(x(tried.lr), y(tried.mean), 'circle', 9.8, { stroke: '#1a7f37', strokeWidth: 2 });
+  // The parabola's minimum usually lies between two tried LRs: a rule marks it.
+  const chosen = tried ? '' : rule(x(rec.lr), 0, x(rec.lr), height, { color: '#1a7f37', width: 2, dash: '6 3' }) +
+    label(x(rec.lr) + 4, 4, `lr = ${formatNumber(rec.lr)}`, { color: '#1a7f37' });
+  for (const d of rec.evidence.lrs) if (!Number.isFinite(d.mean)) dots += symbol(x(d.lr), 0, 'cross', 6, { fill: '#cf222e' });
+  return plot({
+    title: 'Validation loss of each learning rate tried', width, height, x, y,
+    xTitle: 'learning rate (log scale)', yTitle: rec.objective === 'final' ? 'final validation loss' : 'best-epoch validation loss',
+    body: band + marks('rule', bars) + marks('line', path) + marks('symbol', dots), overlay: marks('text', chosen),
+  });
 }
 
 export async function renderRecommendReport(rec: Recommendation, title = 'Recommended learning rate'): Promise<string> {
-  const evidence = await renderChart(evidenceSpec(rec));
-  const finder = rec.evidence.finder ? finderSpec({ ...rec.evidence.finder, suggested: rec.evidence.finder.suggestions.valley }) : null;
-  const finderSvg = finder ? await renderChart(finder) : '';
+  const evidence = chartSvg(evidenceChart(rec), 'chart-evidence');
+  const finder = rec.evidence.finder ? finderChart({ ...rec.evidence.finder, suggested: rec.evidence.finder.suggestions.valley }) : null;
+  const finderSvg = finder ? chartSvg(finder, 'chart-range-test') : '';
   const rows = rec.evidence.lrs.map((x) => `<tr${x.lr === rec.lr ? ' class="best"' : ''}><td class="num">${e(formatNumber(x.lr))}</td><td>${e(x.stage)}</td>` +
     `<td class="num">${x.values.length}</td><td class="num">${Number.isFinite(x.mean) ? e(formatNumber(x.mean)) : 'diverged'}</td>` +
     `<td class="num">${x.values.length > 1 ? e(formatNumber(x.std)) : '—'}</td><td class="num">${x.diverged}</td><td class="num">${x.epochs}</td></tr>`).join('\n');
@@ -48,7 +57,7 @@ tr.best{background:#dafbe1}.headline{font-size:1.6rem}</style></head>
 <p class="headline" data-section="lr"><strong>lr = ${e(formatNumber(rec.lr))}</strong> (range ${e(formatNumber(rec.range[0]))} – ${e(formatNumber(rec.range[1]))}), objective: ${e(rec.objective)} validation loss</p>
 <p data-section="explanation">${e(rec.explanation)}</p>
 <h2>Evidence: every learning rate tried</h2>
-<figure>${evidence}<figcaption>Mean ${e(rec.objective)} validation loss of each LR over its seeds (bars: ± one standard deviation), the chosen LR ringed, the range shaded, ✕ where a run diverged. Every run trained for the full number of epochs.</figcaption></figure>
+<figure>${evidence}<figcaption>Mean ${e(rec.objective)} validation loss of each LR over its seeds (bars: ± one standard deviation), the chosen LR ringed (a dashed line where it lies between the LRs tried), the range shaded, ✕ where a run diverged. Every run trained for the full number of epochs.</figcaption></figure>
 <table data-table="evidence"><thead><tr><th>lr</th><th>stage</th><th>runs</th><th>mean</th><th>std</th><th>diverged</th><th>epochs</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

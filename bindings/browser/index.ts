@@ -13,7 +13,7 @@
 import { setDefaultWasm, wasmModule, type WasmSource } from '../backend/wasm-module.js';
 
 // The public API of ../index.ts, less its Node-only parts (PoolExecutor, ResultStore,
-// writeSweepReport) and the HTML reports (which bundle Vega); test/browser-playground.test.ts
+// writeSweepReport) and the HTML reports (kept out of the browser bundles); test/browser-playground.test.ts
 // checks that the two lists stay in step.
 export { Model, type ModelConfig, type Evaluation, type PredictOptions } from '../model.js';
 export { preprocessingOf, type Preprocessing, type TargetEncoding, type RawRows } from '../preprocessing.js';

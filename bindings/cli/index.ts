@@ -1,7 +1,7 @@
 /**
  * The lrlab command: one subcommand per job, each with its own --help.
  * A command's module is imported only when that command runs, so `lrlab --help`
- * loads this file and nothing else (no training code, no Vega, no BullMQ).
+ * loads this file and nothing else (no training code, no report, no BullMQ).
  */
 import { LrlabError } from '../errors.js';
 import { didYouMean } from '../suggest.js';

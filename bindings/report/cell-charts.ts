@@ -7,10 +7,15 @@
  * are chosen by.
  */
 import type { SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
-import { COLORS, GROUP_PALETTE, INK, MUTED, logAxis, type VegaLiteSpec } from './charts.js';
 import { axisNamer, compareValues, formatNumber, formatValue } from './util.js';
-
-type Row = Record<string, unknown>;
+import { bandXAxis, bandYAxis, widest } from './svg/axes.js';
+import type { Chart } from './svg/chart.js';
+import { group, tag, text } from './svg/element.js';
+import { rampLegend, type LegendEntry } from './svg/legend.js';
+import { errorBar, marks, rect, symbol } from './svg/marks.js';
+import { plot } from './svg/plot.js';
+import { bandScale, linearScale, linearTicks, logScale, logTicks, logLabel } from './svg/scale.js';
+import { COLORS, GRID, INK, MUTED, paletteOf, viridis } from './svg/theme.js';
 
 export interface CellChartInput {
   analysis: SweepAnalysis;
@@ -39,99 +44,57 @@ function lossScale(values: number[]): { type: 'log' | 'linear'; floor: number; c
  * of the other axes; ✕ at the top where repeats diverged; the recommended category shaded and
  * the best cell ringed. null when the analysis' points are not categorical.
  */
-export function categorySensitivitySpec(input: CellChartInput): VegaLiteSpec | null {
+export function categorySensitivityChart(input: CellChartInput): Chart | null {
   const { analysis } = input;
   const points = analysis.sensitivity.filter((p) => p.label !== undefined);
   if (points.length === 0) return null;
   const name = axisNamer(input.axes.length ? input.axes : [analysis.axis]);
   const categories: string[] = [];
-  for (const p of [...points].sort((a, b) => a.x - b.x)) if (!categories.includes(p.label!)) categories.push(p.label!);
+  for (const p of points.slice().sort((a, b) => a.x - b.x)) if (!categories.includes(p.label!)) categories.push(p.label!);
   const groups: string[] = [];
   for (const p of points) if (!groups.includes(groupText(p.group, name))) groups.push(groupText(p.group, name));
+  const colors = new Map(groups.map((g, i) => [g, paletteOf(groups.length)[i]!]));
   const healthy = points.filter((p) => p.diverged === 0);
   const scale = lossScale((healthy.length ? healthy : points).flatMap((p) => [p.finalLoss.mean + (p.finalLoss.n > 1 ? p.finalLoss.std : 0), p.bestLoss.mean]));
-  const clampY = (v: number) => Math.min(Math.max(v, scale.type === 'log' ? scale.floor : -Infinity), scale.ceiling);
-
-  const marks: Row[] = [];
-  const bars: Row[] = [];
-  const crosses: Row[] = [];
-  for (const p of points) {
-    const base = { c: p.label, g: groupText(p.group, name) };
-    if (Number.isFinite(p.finalLoss.mean)) marks.push({ ...base, metric: 'final loss', y: clampY(p.finalLoss.mean) });
-    if (Number.isFinite(p.bestLoss.mean)) marks.push({ ...base, metric: 'best loss', y: clampY(p.bestLoss.mean) });
-    if (p.finalLoss.n > 1 && p.finalLoss.std > 0) bars.push({ ...base, lo: clampY(p.finalLoss.mean - p.finalLoss.std), hi: clampY(p.finalLoss.mean + p.finalLoss.std) });
-    if (p.diverged > 0) crosses.push({ ...base, y: scale.ceiling, note: `${p.diverged}/${p.diverged + p.finalLoss.n} diverged` });
-  }
   const single = groups.length === 1;
-  const longest = categories.reduce((n, c) => Math.max(n, c.length), 0);
-  const x = {
-    field: 'c', type: 'nominal', sort: categories, title: name(analysis.axis), scale: { paddingInner: 0.25 },
-    axis: { labelAngle: longest > 14 || categories.length * longest > 90 ? -25 : 0, labelLimit: 260, labelFontSize: 11.5 },
-  };
-  const y = {
-    field: 'y', type: 'quantitative', title: 'loss (mean over repeats)',
-    scale: { type: scale.type, domain: [scale.floor, scale.ceiling], nice: false, zero: scale.type === 'linear' },
-    axis: scale.type === 'log' ? logAxis(scale.floor, scale.ceiling) : { tickCount: 6 },
-  };
-  const color = single
-    ? { value: GROUP_PALETTE[0] }
-    : {
-      field: 'g', type: 'nominal', title: null, sort: groups,
-      scale: { domain: groups, ...(groups.length <= GROUP_PALETTE.length ? { range: GROUP_PALETTE.slice(0, groups.length) } : {}) },
-      legend: { orient: 'right' },
-    };
-  const offset = single ? {} : { xOffset: { field: 'g', type: 'nominal', sort: groups } };
-  const layers: Row[] = [];
+  const width = Math.min(860, Math.max(320, categories.length * (single ? 110 : 60 + 30 * groups.length)));
+  const height = 320;
+  const y = scale.type === 'log' ? logScale([scale.floor, scale.ceiling], [height, 0]) : linearScale([scale.floor, scale.ceiling], [height, 0], { ticks: 6 });
+  const band = bandScale(categories, [0, width], 0.25);
+  // Each group has its own slot inside a category's band.
+  const slot = (c: string, g: string) => (single ? band.center(c) : band.start(c) + ((groups.indexOf(g) + 0.5) * band.bandwidth) / groups.length);
+
+  let under = '', bars = '', dots = '', over = '';
   const rec = analysis.recommended;
   if (rec?.label !== undefined && categories.includes(rec.label)) {
-    layers.push({
-      data: { values: [{ c: rec.label }] },
-      layer: [
-        { mark: { type: 'rect', color: COLORS.band, opacity: 0.13 }, encoding: { x } },
-        { mark: { type: 'text', color: COLORS.good, fontWeight: 700, baseline: 'top', fontSize: 11, dy: 4 }, encoding: { x, y: { value: 0 }, text: { value: 'recommended' } } },
-      ],
-    });
+    const full = width / categories.length;
+    under += rect(band.center(rec.label) - full / 2, 0, full, height, { fill: COLORS.band, opacity: 0.13 });
+    over += text(band.center(rec.label), 5, 'recommended', { size: 11, weight: 700, color: COLORS.good, anchor: 'middle', baseline: 'hanging' });
   }
-  if (bars.length) {
-    layers.push({
-      data: { values: bars },
-      mark: { type: 'errorbar', ticks: { size: 9, strokeWidth: 1.5 }, rule: { strokeWidth: 1.5 } },
-      encoding: { x, ...offset, y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color },
-    });
-  }
-  layers.push({
-    data: { values: marks },
-    mark: { type: 'point', size: 90, strokeWidth: 2, opacity: 1 },
-    encoding: {
-      x, ...offset, y, color,
-      shape: { field: 'metric', type: 'nominal', title: null, scale: { domain: ['final loss', 'best loss'], range: ['circle', 'triangle-down'] }, legend: { orient: 'top', direction: 'horizontal' } },
-      fill: { condition: { test: "datum.metric === 'final loss'", ...(single ? { value: GROUP_PALETTE[0] } : { field: 'g', type: 'nominal' }) }, value: 'white' },
-    },
-  });
-  if (crosses.length) {
-    layers.push({
-      data: { values: crosses },
-      layer: [
-        { mark: { type: 'point', shape: 'cross', angle: 45, filled: true, size: 150, opacity: 1 }, encoding: { x, ...offset, y, color } },
-        { mark: { type: 'text', dy: 14, fontSize: 10, color: MUTED }, encoding: { x, ...offset, y, text: { field: 'note' } } },
-      ],
-    });
+  for (const p of points) {
+    const g = groupText(p.group, name), color = colors.get(g)!, px = slot(p.label!, g);
+    const s = p.finalLoss;
+    if (s.n > 1 && s.std > 0) bars += errorBar(px, y(s.mean - s.std), y(s.mean + s.std), color);
+    if (Number.isFinite(p.bestLoss.mean)) dots += symbol(px, y(p.bestLoss.mean), 'triangle-down', 6, { fill: 'white', stroke: color, strokeWidth: 2 });
+    if (Number.isFinite(s.mean)) dots += symbol(px, y(s.mean), 'circle', 5.3, { fill: color, stroke: color, strokeWidth: 2 });
+    if (p.diverged > 0) {
+      dots += symbol(px, 0, 'cross', 6, { fill: color });
+      over += text(px, 10, `${p.diverged}/${p.diverged + s.n} diverged`, { size: 10, color: MUTED, anchor: 'middle', baseline: 'hanging' });
+    }
   }
   const best = analysis.bestCell;
   if (best?.label !== undefined && Number.isFinite(best.finalLoss.mean)) {
-    layers.push({
-      data: { values: [{ c: best.label, g: groupText(best.group, name), y: clampY(best.finalLoss.mean) }] },
-      layer: [
-        { mark: { type: 'point', shape: 'circle', filled: false, size: 420, strokeWidth: 2.2, color: INK }, encoding: { x, ...offset, y } },
-        { mark: { type: 'text', align: 'left', dx: 13, dy: 13, fontWeight: 700, fontSize: 11, color: INK }, encoding: { x, ...offset, y, text: { value: 'best' } } },
-      ],
-    });
+    const px = slot(best.label, groupText(best.group, name)), py = y(best.finalLoss.mean);
+    over += symbol(px, py, 'circle', 11.5, { stroke: INK, strokeWidth: 2.2 }) + text(px + 13, py + 13, 'best', { size: 11, weight: 700, color: INK, baseline: 'hanging' });
   }
-  return {
-    width: Math.min(860, Math.max(320, categories.length * (single ? 110 : 60 + 30 * groups.length))), height: 320,
-    layer: layers,
-    resolve: { scale: { color: 'shared' } },
-  };
+  const xBand = bandXAxis(band, height, (c) => c, 11.5);
+  const legend: LegendEntry[] = [{ label: 'final loss', color: INK, shape: 'circle' }, { label: 'best loss', color: INK, shape: 'triangle-down', open: true }];
+  return plot({
+    title: `Final and best loss for each ${name(analysis.axis)}`, width, height, x: null, y, xBand,
+    xTitle: name(analysis.axis), yTitle: 'loss (mean over repeats)',
+    body: under + marks('rule', bars) + marks('symbol', dots), overlay: marks('text', over), legend,
+    ...(single ? {} : { side: { title: '', entries: groups.map((g) => ({ label: g, color: colors.get(g)!, shape: 'circle' as const })) } }),
+  });
 }
 
 /** The swept params other than the analysis axis whose values are all finite numbers, and not all the same. */
@@ -146,14 +109,20 @@ export function heatmapRows(input: CellChartInput): string | null {
   return input.analysis.sensitivity.some((p) => p.label === undefined) ? numericOthers(input)[0] ?? null : null;
 }
 
-/**
- * The final loss (mean over repeats, validation loss when recorded) of each cell of two numeric
- * axes: the analysis axis across, the first other numeric axis down, one panel per value of the
- * remaining axes. Lighter is lower (viridis, log scale when the means span more than 20×); each
- * cell prints its mean, and "✕ k/n" when k of its n repeats diverged (grey when all did); the best
- * configuration is outlined. null without two numeric axes.
- */
-export function heatmapSpec(input: CellChartInput): VegaLiteSpec | null {
+/** One cell of the heatmap. */
+export interface HeatCell {
+  /** The labels of its column (the analysis axis), row and panel (the remaining axes, '' without). */
+  xl: string;
+  yl: string;
+  panel: string;
+  /** The mean final loss, null when every repeat diverged. */
+  loss: number | null;
+  text: string;
+  best: boolean;
+}
+
+/** The cells of the heatmap, with the labels of the columns (ascending) and rows (descending, as read from the top). */
+export function heatmapCells(input: CellChartInput): { cells: HeatCell[]; xs: string[]; ys: string[]; yAxis: string } | null {
   const yAxis = heatmapRows(input);
   if (yAxis === null) return null;
   const { analysis } = input;
@@ -163,61 +132,79 @@ export function heatmapSpec(input: CellChartInput): VegaLiteSpec | null {
     const others = Object.fromEntries(Object.entries(p.group).filter(([k]) => k !== yAxis));
     return Object.keys(others).length ? groupText(others, name) : '';
   };
-  const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b);
-  const ys = [...new Set(points.map((p) => p.group[yAxis] as number))].sort((a, b) => compareValues(b, a));
-  const means = points.map((p) => p.finalLoss.mean).filter((m) => Number.isFinite(m) && m > 0);
-  let lo = Infinity, hi = -Infinity;
-  for (const m of means) { if (m < lo) lo = m; if (m > hi) hi = m; }
-  const log = means.length > 0 && hi / lo > 20;
-  const shade = (m: number) => (hi > lo ? (log ? Math.log(m / lo) / Math.log(hi / lo) : (m - lo) / (hi - lo)) : 0);
   const best = analysis.bestCell;
-  const values: Row[] = points.map((p) => {
+  const cells = points.map((p): HeatCell => {
     const mean = p.finalLoss.mean;
     const n = p.finalLoss.n + p.diverged;
     const lossText = Number.isFinite(mean) ? formatNumber(mean, 3) : '';
-    const text = p.diverged > 0 ? `${lossText ? `${lossText} ` : ''}✕ ${p.diverged}/${n}` : lossText;
     return {
-      xl: formatNumber(p.x, 4), yl: formatNumber(p.group[yAxis] as number, 4), f: rest(p),
-      loss: Number.isFinite(mean) && mean > 0 ? mean : null, text,
-      // Dark cells (high losses, viridis' purple end) get white text.
-      dark: Number.isFinite(mean) && mean > 0 && shade(mean) > 0.55,
+      xl: formatNumber(p.x, 4), yl: formatNumber(p.group[yAxis] as number, 4), panel: rest(p),
+      loss: Number.isFinite(mean) && mean > 0 ? mean : null,
+      text: p.diverged > 0 ? `${lossText ? `${lossText} ` : ''}✕ ${p.diverged}/${n}` : lossText,
       best: best ? p.x === best.x && sameGroup(p.group, best.group) : false,
     };
   });
-  const xLabels = xs.map((x) => formatNumber(x, 4));
-  const yLabels = ys.map((y) => formatNumber(y, 4));
-  const x = { field: 'xl', type: 'ordinal', sort: xLabels, title: name(analysis.axis), axis: { labelAngle: 0 } };
-  const y = { field: 'yl', type: 'ordinal', sort: yLabels, title: name(yAxis) };
-  const cell = {
-    width: Math.max(200, xs.length * 74), height: Math.max(80, ys.length * 32),
-    layer: [
-      { mark: { type: 'rect', color: '#eaeef2' }, encoding: { x, y } },
-      {
-        transform: [{ filter: 'datum.loss !== null' }],
-        mark: { type: 'rect' },
-        encoding: {
-          x, y,
-          color: {
-            field: 'loss', type: 'quantitative', title: 'final loss',
-            scale: { type: log ? 'log' : 'linear', scheme: 'viridis', reverse: true, ...(log ? {} : { zero: false }) },
-            legend: { orient: 'right', format: '.3~g' },
-          },
-        },
-      },
-      { transform: [{ filter: 'datum.best' }], mark: { type: 'rect', fill: null, stroke: INK, strokeWidth: 3 }, encoding: { x, y } },
-      {
-        mark: { type: 'text', fontSize: 10.5, fontWeight: 600 },
-        encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.dark', value: 'white' }, value: INK } },
-      },
-    ],
-  };
-  const facets = [...new Set(values.map((v) => v.f as string))];
-  if (facets.length <= 1) return { data: { values }, ...cell };
+  const xs = [...new Set(points.map((p) => p.x))].sort((a, b) => a - b).map((x) => formatNumber(x, 4));
+  const ys = [...new Set(points.map((p) => p.group[yAxis] as number))].sort((a, b) => compareValues(b, a)).map((y) => formatNumber(y, 4));
+  return { cells, xs, ys, yAxis };
+}
+
+/**
+ * The final loss (mean over repeats, validation loss when recorded) of each cell of two numeric
+ * axes: the analysis axis across, the first other numeric axis down, one panel per value of the
+ * remaining axes. Lighter is lower (viridis, log scale when the means span more than 20×); each
+ * cell prints its mean, and "✕ k/n" when k of its n repeats diverged (grey when all did); the best
+ * configuration is outlined. null without two numeric axes.
+ */
+export function heatmapChart(input: CellChartInput): Chart | null {
+  const grid = heatmapCells(input);
+  if (!grid) return null;
+  const { cells, xs, ys } = grid;
+  const name = axisNamer(input.axes.length ? input.axes : [input.analysis.axis]);
+  let lo = Infinity, hi = -Infinity;
+  for (const c of cells) if (c.loss !== null) { lo = Math.min(lo, c.loss); hi = Math.max(hi, c.loss); }
+  const log = Number.isFinite(lo) && hi / lo > 20;
+  const shade = (m: number) => (hi > lo ? (log ? Math.log(m / lo) / Math.log(hi / lo) : (m - lo) / (hi - lo)) : 0);
+  const colorOf = (m: number) => viridis(1 - shade(m));
+  const w = Math.max(200, xs.length * 74), h = Math.max(80, ys.length * 32);
+  const bx = bandScale(xs, [0, w]), by = bandScale(ys, [0, h]);
+  const panels = [...new Set(cells.map((c) => c.panel))];
+  const yLabels = bandYAxis(by, (v) => v);
+  const xLabels = bandXAxis(bx, h, (v) => v);
+  const left = 22 + yLabels.width;
+  const panelW = left + w + 24;
+  const perLine = panels.length <= 1 ? 1 : Math.max(1, Math.floor(900 / (panelW + 96)));
+  const head = panels.length > 1 ? 22 : 8;
+  const panelH = head + h + xLabels.height + 30;
+  let body = '';
+  panels.forEach((panel, k) => {
+    let inner = '';
+    for (const c of cells.filter((c) => c.panel === panel)) {
+      const x = bx.start(c.xl), y = by.start(c.yl);
+      inner += rect(x, y, bx.bandwidth, by.bandwidth, { fill: c.loss === null ? GRID : colorOf(c.loss) });
+    }
+    let labels = '', outline = '';
+    for (const c of cells.filter((c) => c.panel === panel)) {
+      // Dark cells (high losses, viridis' purple end) get white text.
+      const dark = c.loss !== null && shade(c.loss) > 0.55;
+      labels += text(bx.center(c.xl), by.center(c.yl), c.text, { size: 10.5, weight: 600, color: dark ? 'white' : INK, anchor: 'middle', baseline: 'middle' });
+      if (c.best) outline += rect(bx.start(c.xl) + 1.5, by.start(c.yl) + 1.5, bx.bandwidth - 3, by.bandwidth - 3, { stroke: INK, strokeWidth: 3 });
+    }
+    const content = marks('rect', inner + outline) + marks('text', labels) + xLabels.svg + yLabels.svg +
+      text(w / 2, h + xLabels.height + 6, name(input.analysis.axis), { size: 12, weight: 600, color: INK, anchor: 'middle', baseline: 'hanging' }) +
+      text(-left + 10, h / 2, name(grid.yAxis), { size: 12, weight: 600, color: INK, anchor: 'middle', rotate: -90 }) +
+      (panel ? text(w / 2, -8, panel, { size: 12, weight: 600, color: INK, anchor: 'middle' }) : '');
+    body += group((k % perLine) * panelW + left, Math.floor(k / perLine) * panelH + head, content, { class: 'cell' });
+  });
+  const ticks = !Number.isFinite(lo) ? [] : hi <= lo ? [{ t: 0, label: formatNumber(lo, 3) }]
+    : (log ? logTicks(lo, hi) : linearTicks(lo, hi, 4)).map((v) => ({ t: shade(v), label: log ? logLabel(v) : formatNumber(v, 3) }));
+  const lines = Math.ceil(panels.length / perLine);
+  const legendX = perLine * panelW + 12;
+  body += rampLegend('final loss', (t) => viridis(1 - t), ticks, legendX, head, Math.min(160, Math.max(80, h))).svg;
   return {
-    data: { values },
-    facet: { field: 'f', type: 'nominal', sort: facets, title: null, header: { labelFontWeight: 600, labelFontSize: 12 } },
-    columns: Math.max(1, Math.floor(900 / (cell.width + 120))),
-    spec: cell,
-    resolve: { scale: { color: 'shared' } },
+    width: legendX + 22 + widest(ticks.map((t) => t.label).concat('final loss'), 12) + 12,
+    height: Math.max(lines * panelH, head + 190),
+    title: `Final loss by ${name(input.analysis.axis)} × ${name(grid.yAxis)}`,
+    body: tag('g', { class: 'heatmap' }, body),
   };
 }

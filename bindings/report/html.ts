@@ -2,7 +2,7 @@
  * Self-contained HTML reports: one file with inline CSS and inline SVG charts,
  * no scripts and no network, readable offline and printable. Every piece of
  * text that comes from the input (titles, axis values, error messages, spec
- * strings) is HTML-escaped; the SVGs come from Vega, which escapes its text.
+ * strings) is HTML-escaped, and so is every text in the SVG charts (./svg/element.ts).
  *
  * Each chart sits in a <figure data-chart="…"> with a <figcaption>:
  *   sweep:  u-curve (a numeric axis) or category-sensitivity (a categorical one),
@@ -11,11 +11,11 @@
  *   finder: lr-finder
  */
 import type { Diagnosis, TrialResult } from '../sweep/types.js';
-import {
-  accuracyGridSpec, finderSpec, gridLayout, lossGridSpec, renderChart, runAccuracySpec, runLossSpec, runLrSpec, scheduleSpec, uCurveSpec,
-  type VegaLiteSpec,
-} from './charts.js';
-import { categorySensitivitySpec, heatmapRows, heatmapSpec } from './cell-charts.js';
+import { accuracyGridChart, chartSvg, gridLayout, lossGridChart, scheduleChart, type Chart } from './charts.js';
+import { categorySensitivityChart, heatmapChart, heatmapRows } from './cell-charts.js';
+import { finderChart } from './finder-chart.js';
+import { runAccuracyChart, runLossChart, runLrChart } from './run-charts.js';
+import { uCurveChart } from './u-curve.js';
 import type { FinderReportInput, RunReportInput, SweepReportInput } from './types.js';
 import {
   axisNamer, displayJson, escapeHtml as e, formatMs, formatNumber, formatPercent, formatValue, historyNumbers, trialNumbers,
@@ -121,12 +121,11 @@ ${meta ? `<p class="meta">${meta}</p>` : ''}
 </header>`;
 }
 
-/** A chart in its figure; the caption is HTML that the caller has escaped. */
-export async function figure(id: string, spec: VegaLiteSpec | null, captionHtml: string): Promise<string> {
-  if (!spec) return '';
-  const svg = await renderChart(spec);
+/** A chart in its figure (nothing without a chart); the caption is HTML that the caller has escaped. `id` is unique in the page. */
+export function figure(id: string, chart: Chart | null, captionHtml: string): string {
+  if (!chart) return '';
   return `<figure data-chart="${e(id)}">
-<div class="chart">${svg}</div>
+<div class="chart">${chartSvg(chart, `chart-${id}`)}</div>
 <figcaption>${captionHtml}</figcaption>
 </figure>`;
 }
@@ -303,24 +302,24 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
   const axisName = name(analysis.axis);
   const others = axes.filter((a) => a !== analysis.axis).map(name);
   const repeats = Math.max(1, maxOf(results.map((r) => r.repeat + 1)));
-  const gridInput = { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId };
+  const gridInput = { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId, diagnoses: analysis.diagnoses };
   const anyVal = results.some((r) => r.history?.valLoss?.length);
   const perStep = results.some((r) => r.history?.stepLr?.length);
   const layout = gridLayout(results, axes, analysis.axis);
   const across = layout.colTitle;
   const down = layout.rows.length > 1 ? layout.rowTitle : '';
   const categorical = analysis.sensitivity.some((p) => p.label !== undefined);
-  const heatmap = heatmapSpec({ analysis, axes, results });
+  const heatmap = heatmapChart({ analysis, axes, results });
   const heatDown = heatmap ? heatmapRows({ analysis, axes, results })! : '';
 
-  const [uCurve, heat, lossGrid, accGrid, schedules] = await Promise.all([
+  const [uCurve, heat, lossGrid, accGrid, schedules] = [
     categorical
-      ? figure('category-sensitivity', categorySensitivitySpec({ analysis, axes, results }),
+      ? figure('category-sensitivity', categorySensitivityChart({ analysis, axes, results }),
         `<strong>Sensitivity to ${e(axisName)}.</strong> For each value of ${e(axisName)}: the final loss (filled dot) and the best loss (open triangle)` +
         (repeats > 1 ? `, means over ${repeats} repeats, with bars of ± one std` : '') +
         (others.length ? `; one colour per ${e(others.join(', '))}` : '') +
         `. ✕ at the top: repeats that diverged, left out of the means. The shaded column is the recommended value; the ring marks the best configuration.`)
-      : figure('u-curve', uCurveSpec({ analysis, axes, results }),
+      : figure('u-curve', uCurveChart({ analysis, axes, results }),
       `<strong>Sensitivity to ${e(axisName)}.</strong> Final loss (solid, dots) and best loss (dashed) of each value of ${e(axisName)} on a log axis` +
       (others.length ? `, one colour per ${e(others.join(', '))}` : '') +
       (repeats > 1 ? `; bars show mean ± std over ${repeats} repeats` : '') +
@@ -329,16 +328,16 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
       `<strong>Final ${anyVal ? 'validation ' : ''}loss by ${e(axisName)} × ${e(name(heatDown))}.</strong> Each cell: the mean final ${anyVal ? 'validation ' : ''}loss` +
       (repeats > 1 ? ` over its ${repeats} repeats` : '') +
       `, lighter is lower; “✕ k/n”: k of its n repeats diverged (left out of the mean; grey when all did). The outlined cell is the best configuration.`),
-    figure('loss-grid', lossGridSpec(gridInput),
+    figure('loss-grid', lossGridChart(gridInput),
       `<strong>Loss curves.</strong> One panel per trial: columns are ${e(across)}` +
       (down ? `, rows are ${e(down)}` : '') +
       `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves longer than a few hundred epochs are downsampled (keeping each bucket’s min and max).`),
-    figure('accuracy-grid', accuracyGridSpec(gridInput),
+    figure('accuracy-grid', accuracyGridChart(gridInput),
       `<strong>Accuracy curves.</strong> Same grid as the loss curves: train accuracy solid${anyVal ? ', validation accuracy dashed' : ''}.`),
-    figure('lr-schedules', scheduleSpec(gridInput),
+    figure('lr-schedules', scheduleChart(gridInput),
       `<strong>Learning-rate schedules.</strong> The LR each trial used, ${perStep ? 'per step where it was recorded (else per epoch)' : 'at the first step of each epoch'}, coloured by ${e(across)}` +
       (down ? `, one panel per ${e(down)}` : '') + '.'),
-  ]);
+  ];
 
   const meta = [
     `${results.length} trial${results.length === 1 ? '' : 's'}`,
@@ -368,13 +367,13 @@ ${diagnosisTable(input)}</section>`,
 export async function renderRunReport(input: RunReportInput): Promise<string> {
   const { history, diagnosis } = input;
   const n = historyNumbers(history);
-  const [loss, acc, lr] = await Promise.all([
-    figure('run-loss', runLossSpec(history),
+  const [loss, acc, lr] = [
+    figure('run-loss', runLossChart(history),
       `<strong>Loss.</strong> Train loss solid${history.valLoss?.length ? ', validation loss dashed' : ''}. A gap that opens late means overfitting; a curve that still falls at the end means more epochs (or a higher LR) would help; a curve that jumps up means the LR is too high.`),
-    figure('run-accuracy', runAccuracySpec(history), `<strong>Accuracy.</strong> Train accuracy solid${history.valAccuracy?.length ? ', validation accuracy dashed' : ''}.`),
-    figure('run-lr', runLrSpec(history),
+    figure('run-accuracy', runAccuracyChart(history), `<strong>Accuracy.</strong> Train accuracy solid${history.valAccuracy?.length ? ', validation accuracy dashed' : ''}.`),
+    figure('run-lr', runLrChart(history),
       `<strong>Learning rate.</strong> ${history.stepLr?.length ? 'The LR of every step' : 'The LR at the first step of each epoch'}; red triangles mark LR changes (reduce-on-plateau, callbacks).`),
-  ]);
+  ];
   const rows: Array<[string, string]> = [
     ['status', history.status], ['epochs', String(n.epochs)],
     ['final loss (train)', formatNumber(n.finalLoss, 4)], ['best loss (train)', formatNumber(n.bestLoss, 4)],
@@ -416,7 +415,7 @@ ${events.map((ev) => `<tr><td class="num">${e(ev.epoch)}</td><td class="num">${e
 /** The HTML document of an LR range test (findLr): the suggested LR, the three suggestions and the loss-vs-LR plot. */
 export async function renderFinderReport(input: FinderReportInput): Promise<string> {
   const r = input.result;
-  const chart = await figure('lr-finder', finderSpec(r),
+  const chart = figure('lr-finder', finderChart(r),
     `<strong>LR range test.</strong> Loss of each minibatch (grey) and its debiased moving average (blue) while the LR grows exponentially, on a log LR axis. ` +
     `The rules mark the suggestions: <em>valley</em> (the suggested one, solid), <em>steepest</em> descent and <em>minimum/10</em>. Losses above the top edge are clipped.`);
   const rows: Array<[string, number, string]> = [

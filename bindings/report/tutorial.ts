@@ -9,7 +9,11 @@ import { diagnoseCurve } from '../diagnostics/index.js';
 import { maxOf, minOf } from '../extent.js';
 import type { Diagnosis, TrialResult } from '../sweep/types.js';
 import type { TutorialSectionResult } from '../tutorial/experiments.js';
-import { accuracyGridSpec, lossGridSpec, scheduleSpec, type VegaLiteSpec } from './charts.js';
+import { accuracyGridChart, lossGridChart, scheduleChart, type Chart } from './charts.js';
+import { smallMultiples } from './svg/grid.js';
+import { line, marks } from './svg/marks.js';
+import { linearScale } from './svg/scale.js';
+import { COLORS } from './svg/theme.js';
 import { badge, documentHtml, figure, headerHtml, specDetails } from './html.js';
 import { axisNamer, escapeHtml as e, formatMs, formatNumber, formatPercent, formatValue } from './util.js';
 
@@ -110,31 +114,26 @@ function diagnosisTable(section: TutorialSectionResult, rows: Row[]): string {
 }
 
 /** Section 3: one panel per decay, the LR of each update (linear y, as the tutorial plots it). */
-function formulaSpec(formula: { decay: number; lrs: number[] }[]): VegaLiteSpec {
-  const label = (decay: number) => `decay = ${formatValue(decay)}`;
-  const values = formula.flatMap(({ decay, lrs }) => lrs.map((lr, t) => ({ c: label(decay), t, lr })));
-  return {
-    data: { values },
-    facet: { field: 'c', type: 'ordinal', sort: formula.map((f) => label(f.decay)), title: null, header: { labelFontWeight: 600 } },
-    columns: 4,
-    spacing: { column: 10 },
-    spec: {
-      width: 200, height: 130,
-      mark: { type: 'line', strokeWidth: 1.8, color: '#1f5fa8' },
-      encoding: {
-        x: { field: 't', type: 'quantitative', title: 'update', axis: { tickCount: 4, format: 'd' } },
-        y: { field: 'lr', type: 'quantitative', title: 'learning rate', scale: { domain: [0, 0.01] }, axis: { tickCount: 4, format: '.3f' } },
-      },
-    },
-  };
+function formulaChart(formula: { decay: number; lrs: number[] }[]): Chart {
+  const label = (decay: number) => formatValue(decay);
+  const updates = maxOf(formula.map((f) => f.lrs.length - 1));
+  const x = linearScale([0, Math.max(1, updates)], [0, 200], { ticks: 4, minStep: 1 });
+  const y = linearScale([0, 0.01], [130, 0], { ticks: 4, format: (v) => v.toFixed(3) });
+  const byLabel = new Map(formula.map((f) => [label(f.decay), f.lrs]));
+  return smallMultiples({
+    title: 'The inverse-time decay of the LR, one panel per decay',
+    cols: formula.map((f) => label(f.decay)), rows: [], colTitle: 'decay', rowTitle: '', wrap: 4,
+    cellWidth: 200, cellHeight: 130, x, y, xTitle: 'update', yTitle: 'learning rate', xGrid: true,
+    cell: (col) => marks('line', line(byLabel.get(col)!.map((lr, t) => [x(t), y(lr)]), { color: COLORS.train, width: 1.8, series: `decay ${col}` })),
+  });
 }
 
-async function sectionHtml(section: TutorialSectionResult): Promise<string> {
+function sectionHtml(section: TutorialSectionResult): string {
   const head = `<section data-section="${e(section.id)}"><h2>${e(section.title)}</h2><p class="note">${e(section.setup)}</p>`;
   if (section.axis === null) {
     const formula = section.formula!;
     const ends = formula.map((f) => `decay ${formatValue(f.decay)}: ${formatNumber(f.lrs[f.lrs.length - 1], 3)}`).join(', ');
-    const chart = await figure(`${section.id}-lr`, formulaSpec(formula),
+    const chart = figure(`${section.id}-lr`, formulaChart(formula),
       `<strong>lr₀ / (1 + decay · t)</strong>, lr₀ = 0.01, one panel per decay. After ${formula[0].lrs.length} updates the LR is ${e(ends)}.`);
     return `${head}${chart}<p class="finding">${e(`The larger the decay, the sooner the LR falls: after ${formula[0].lrs.length} updates it is ${ends}.`)}</p></section>`;
   }
@@ -142,14 +141,14 @@ async function sectionHtml(section: TutorialSectionResult): Promise<string> {
   const input = { results: section.results, axes: [section.axis], axis: section.axis, bestTrialId: bestResult(section.results)?.id ?? null };
   const name = axisNamer([section.axis])(section.axis);
   const figures = [
-    await figure(`${section.id}-accuracy`, accuracyGridSpec(input),
+    figure(`${section.id}-accuracy`, accuracyGridChart(input),
       `<strong>Accuracy per epoch, one panel per ${e(name)}.</strong> Train solid, test dashed (the test half is the validation data, as in the tutorial).`),
   ];
   if (section.id === 'plateau') {
-    figures.push(await figure(`${section.id}-loss`, lossGridSpec(input), `<strong>Loss per epoch, one panel per patience.</strong> Train solid, test dashed.`));
+    figures.push(figure(`${section.id}-loss`, lossGridChart(input), `<strong>Loss per epoch, one panel per patience.</strong> Train solid, test dashed.`));
   }
   if (section.id === 'decay' || section.id === 'plateau') {
-    figures.push(await figure(`${section.id}-lr`, scheduleSpec(input),
+    figures.push(figure(`${section.id}-lr`, scheduleChart(input),
       `<strong>The learning rate</strong> ${section.id === 'decay' ? 'of every update' : 'of each epoch (an LR cut to 0 leaves the log scale)'}, one line per ${e(name)}.`));
   }
   return `${head}${figures.join('\n')}<p class="finding">${e(finding(section, rows))}</p>${diagnosisTable(section, rows)}</section>`;
@@ -158,7 +157,7 @@ async function sectionHtml(section: TutorialSectionResult): Promise<string> {
 export async function renderTutorialReport(input: TutorialReportInput): Promise<string> {
   const trials = input.sections.reduce((n, s) => n + s.results.length, 0);
   const sections = [];
-  for (const section of input.sections) sections.push(await sectionHtml(section));
+  for (const section of input.sections) sections.push(sectionHtml(section));
   const body = [
     headerHtml('The learning-rate tutorial, run with lrlab',
       "make_blobs(1000, centers=3, n_features=2, cluster_std=2, random_state=2) as scikit-learn draws it; first 500 rows train, last 500 test; Dense(50, relu, he_uniform) → Dense(3, softmax); batch 32; Keras's optimizer defaults",

@@ -4,6 +4,7 @@
  * with train and test scores, so a spec and its seed reproduce a result.
  */
 import { loadData, standardize, trainTestSplit, validateDataSpec, type DataSpec, type Standardization } from './data/index.js';
+import type { PreparedDataCache } from './data/prepared-cache.js';
 import { preprocessingOf } from './preprocessing.js';
 import { LrlabError } from './errors.js';
 import { checkJsonShape } from './json-limits.js';
@@ -85,6 +86,16 @@ export interface RunOptions {
   resumeFrom?: Uint8Array;
   /** Threads for the fit (FitOptions.threads). */
   threads?: number;
+  /** Reuse generated data prepared by an earlier run with the same data, split and standardize (a sweep's runner keeps one). */
+  dataCache?: PreparedDataCache<PreparedData>;
+}
+
+/** The data of an experiment as runExperiment trains on it. */
+export interface PreparedData {
+  data: Dataset;
+  train: Dataset;
+  test?: Dataset;
+  stats?: Standardization;
 }
 
 /**
@@ -123,12 +134,19 @@ export async function runExperiment(spec: ExperimentSpec, options: RunOptions = 
   const model = options.resumeFrom
     ? await Model.load(options.resumeFrom, { backend: spec.backend, wasm: options.wasm })
     : await Model.create({ model: spec.model, optimizer: spec.optimizer, seed: spec.seed, backend: spec.backend, wasm: options.wasm });
-  const data = await loadData(dataSpec, 'experiment.data');
-  let train = data;
-  let test;
-  if (split) ({ train, test } = trainTestSplit(train, split));
-  let stats: Standardization | undefined;
-  if (useStandardize) ({ train, test, ...stats } = standardize(train, test));
+  const prepare = async (): Promise<PreparedData> => {
+    const data = await loadData(dataSpec, 'experiment.data');
+    let train = data;
+    let test;
+    if (split) ({ train, test } = trainTestSplit(train, split));
+    let stats: Standardization | undefined;
+    if (useStandardize) ({ train, test, ...stats } = standardize(train, test));
+    return { data, train, test, stats };
+  };
+  // Nothing downstream writes into these arrays (backends copy them in), so a cached set serves many runs.
+  const { data, train, test, stats } = options.dataCache && dataSpec.name !== 'csv'
+    ? await options.dataCache.get(JSON.stringify([dataSpec, split, useStandardize]), prepare)
+    : await prepare();
   // The same data and split give the same record, so a resumed model gets back what it had. Data
   // that does not fit the model gets none: fit refuses it next, with its own message.
   if (data.x.cols === model.spec.inputs && data.y.cols === model.spec.layers.at(-1)!.units) model.preprocessing = preprocessingOf(data, stats);

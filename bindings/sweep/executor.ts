@@ -4,6 +4,8 @@
  * worker threads (pool.ts), Web Workers in a browser, or a queue.
  */
 import type { WasmSource } from '../backend/index.js';
+import { PreparedDataCache } from '../data/prepared-cache.js';
+import type { PreparedData } from '../experiment.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 export interface Executor {
@@ -20,12 +22,14 @@ export class InlineExecutor implements Executor {
   readonly name = 'inline';
   readonly concurrency = 1;
 
+  readonly #dataCache = new PreparedDataCache<PreparedData>();
+
   constructor(private readonly wasm?: WasmSource) {}
 
   async run(tasks: TrialTask[], onOutcome: (outcome: TrialOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     for (const task of tasks) {
       if (signal?.aborted) return;
-      await onOutcome(await runTrial(task, { wasm: this.wasm, signal }));
+      await onOutcome(await runTrial(task, { wasm: this.wasm, signal, dataCache: this.#dataCache }));
     }
   }
 

@@ -4,9 +4,12 @@
  * each outcome back (checkpoint bytes transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { PreparedDataCache } from '../data/prepared-cache.js';
+import type { PreparedData } from '../experiment.js';
 import { runTrial, type TrialTask } from './trial.js';
 
 const wasm = workerData.wasm as WebAssembly.Module;
+const dataCache = new PreparedDataCache<PreparedData>();
 const waiting: TrialTask[] = [];
 let running = false;
 
@@ -18,7 +21,7 @@ parentPort!.on('message', (task: TrialTask) => {
 async function drain(): Promise<void> {
   running = true;
   for (let task = waiting.shift(); task; task = waiting.shift()) {
-    const outcome = await runTrial(task, { wasm });
+    const outcome = await runTrial(task, { wasm, dataCache });
     parentPort!.postMessage(outcome, outcome.checkpoint ? [outcome.checkpoint.buffer as ArrayBuffer] : []);
   }
   running = false;

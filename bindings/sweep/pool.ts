@@ -19,6 +19,8 @@ import { wasmModule, type WasmSource } from '../backend/wasm-module.js';
 import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
+import { PreparedDataCache } from '../data/prepared-cache.js';
+import type { PreparedData } from '../experiment.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 const IN_FLIGHT = 2; // tasks held by one worker
@@ -29,6 +31,7 @@ export class PoolExecutor implements Executor {
   #workers: Promise<Worker[]> | undefined;
   #online = new WeakMap<Worker, Promise<void>>();
   readonly #wasm?: WasmSource;
+  readonly #dataCache = new PreparedDataCache<PreparedData>(); // this thread's
 
   constructor(options: { concurrency?: number; wasm?: WasmSource } = {}) {
     const { concurrency = availableParallelism() } = options;
@@ -48,7 +51,7 @@ export class PoolExecutor implements Executor {
     const wasm = await wasmModule(this.#wasm);
     // This thread's share: trial after trial, as InlineExecutor, yielding inside each fit.
     const here = async () => {
-      for (let task = queue.shift(); task && !signal?.aborted; task = queue.shift()) await onOutcome(await runTrial(task, { wasm, signal }));
+      for (let task = queue.shift(); task && !signal?.aborted; task = queue.shift()) await onOutcome(await runTrial(task, { wasm, signal, dataCache: this.#dataCache }));
     };
     workers.forEach((w) => w.ref());
     try {

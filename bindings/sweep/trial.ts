@@ -3,7 +3,8 @@
  * Workers, a queue worker). A trial that throws is a result with status
  * 'failed', never an exception: one bad trial must not stop a sweep.
  */
-import { runExperiment } from '../experiment.js';
+import { runExperiment, type PreparedData } from '../experiment.js';
+import type { PreparedDataCache } from '../data/prepared-cache.js';
 import type { WasmSource } from '../backend/index.js';
 import type { Trial, TrialResult } from './types.js';
 
@@ -23,14 +24,21 @@ export interface TrialOutcome {
   checkpoint?: Uint8Array;
 }
 
-export async function runTrial(task: TrialTask, options: { wasm?: WasmSource; signal?: AbortSignal } = {}): Promise<TrialOutcome> {
+export interface TrialRunOptions {
+  wasm?: WasmSource;
+  signal?: AbortSignal;
+  /** The runner's data cache: its trials on the same generated data share one copy. */
+  dataCache?: PreparedDataCache<PreparedData>;
+}
+
+export async function runTrial(task: TrialTask, options: TrialRunOptions = {}): Promise<TrialOutcome> {
   const { trial } = task;
   const started = performance.now();
   const base = { id: trial.id, index: trial.index, params: trial.params, repeat: trial.repeat };
   const rung = task.rung === undefined ? {} : { rung: task.rung };
   try {
     const spec = task.epochs === undefined ? trial.spec : { ...trial.spec, epochs: task.epochs };
-    const run = await runExperiment(spec, { wasm: options.wasm, signal: options.signal, resumeFrom: task.resumeFrom });
+    const run = await runExperiment(spec, { wasm: options.wasm, signal: options.signal, resumeFrom: task.resumeFrom, dataCache: options.dataCache });
     const result: TrialResult = {
       ...base, ...rung, status: run.history.status, history: run.history, train: run.train, timeMs: performance.now() - started,
     };

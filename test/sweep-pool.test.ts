@@ -52,6 +52,18 @@ it('run() resolves only once every outcome is recorded, however long recording t
   expect(recorded.sort()).toEqual(trials.map((t) => t.id).sort());
 });
 
+it('an abort stops the taking of tasks: the trials running then finish, no other starts', async () => {
+  const controller = new AbortController();
+  const outcomes: TrialOutcome[] = [];
+  await pool.run(trials.map((trial) => ({ trial })), (o) => { outcomes.push(o); controller.abort(); }, controller.signal);
+  // The first outcome, then at most the one trial each runner had started.
+  expect(outcomes.length).toBeGreaterThanOrEqual(1);
+  expect(outcomes.length).toBeLessThanOrEqual(1 + pool.concurrency);
+  expect(new Set(outcomes.map((o) => o.result.id)).size).toBe(outcomes.length);
+  // The pool serves the next run in full.
+  expect((await runAll(pool)).size).toBe(trials.length);
+});
+
 it('a trial that throws comes back as a failed result, and the others still run', async () => {
   const bad = validateSweep({ base: { ...TUTORIAL_EXPERIMENT, epochs: 3 }, axes: { 'optimizer.lr': [0.01, -1, 0.1] } });
   const results: TrialResult[] = [];

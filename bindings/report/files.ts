@@ -101,11 +101,17 @@ export function epochsCsv(results: TrialResult[]): string {
   for (const r of [...results].sort((a, b) => a.index - b.index)) {
     const h = r.history;
     if (!h) continue;
-    const fixed = [r.id, ...params.map((k) => r.params[k])];
+    // The trial's own fields once per trial; the numbers never need quoting.
+    const fixed = [r.id, ...params.map((k) => r.params[k])].map(csvField).join(',');
     for (let i = 0; i < h.loss.length; i++) {
-      const row = [...fixed, h.epoch?.[i] ?? i, h.loss[i], h.accuracy?.[i], h.valLoss?.[i], h.valAccuracy?.[i], h.lr[i], h.time[i]];
-      lines.push(row.map(csvField).join(','));
+      lines.push(`${fixed},${numberField(h.epoch?.[i] ?? i)},${numberField(h.loss[i])},${numberField(h.accuracy?.[i])},${numberField(h.valLoss?.[i])},` +
+        `${numberField(h.valAccuracy?.[i])},${numberField(h.lr[i])},${numberField(h.time[i])}`);
     }
   }
   return lines.join('\n') + '\n';
+}
+
+/** A number's CSV field, as csvField writes it: empty when missing, NaN and ±Infinity spelled out. */
+function numberField(v: number | undefined): string {
+  return v === undefined || v === null ? '' : String(v);
 }

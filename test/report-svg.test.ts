@@ -197,3 +197,14 @@ describe('the heatmap', () => {
     expect((svg.match(/stroke-width="3"/g) ?? []).length).toBe(1);
   });
 });
+
+describe('marks', () => {
+  it('a step line holds each value to the next point and merges equal values into one run', async () => {
+    const { line } = await import('../bindings/report/svg/marks.js');
+    const d = (svg: string) => svg.match(/d="([^"]+)"/)![1];
+    expect(d(line([[0, 10], [5, 10], [10, 10], [15, 20], [20, 20]], { color: '#000', step: true }))).toBe('M0,10H15V20H20');
+    expect(d(line([[0, 10], [5, 10], [10, NaN], [15, 20], [20, 30]], { color: '#000', step: true }))).toBe('M0,10H5M15,20H20V30');
+    expect(d(line([[0, 10], [5, 10], [10, 12.345]], { color: '#000' }))).toBe('M0,10L5,10L10,12.35');
+    expect(line([[NaN, 1]], { color: '#000' })).toBe('');
+  });
+});

@@ -25,12 +25,19 @@ export interface LineOptions {
 export function line(points: Array<[number, number]>, o: LineOptions): string {
   let d = '';
   let open = false;
+  // A step line through equal values is one horizontal run: a constant LR is one segment, not one per epoch.
+  let lastY = '', run = '';
   for (const [x, y] of points) {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) { open = false; continue; }
-    if (!open) d += `M${px(x)},${px(y)}`;
-    else d += o.step ? `H${px(x)}V${px(y)}` : `L${px(x)},${px(y)}`;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { d += run; run = ''; open = false; continue; }
+    const sx = px(x), sy = px(y);
+    if (!open) d += `M${sx},${sy}`;
+    else if (!o.step) d += `L${sx},${sy}`;
+    else if (sy === lastY) run = `H${sx}`;
+    else { d += `H${sx}V${sy}`; run = ''; }
     open = true;
+    lastY = sy;
   }
+  d += run;
   if (!d) return '';
   return tag('path', {
     d, fill: 'none', stroke: o.color, 'stroke-width': o.width ?? 2, 'stroke-dasharray': o.dash || undefined,

@@ -124,9 +124,10 @@ export function validateExperiment(spec: unknown, field = 'experiment'): void {
   validateDivergence(s.divergence, `${field}.divergence`);
 }
 
-export async function runExperiment(spec: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {
-  checkJsonShape('experiment', spec);
-  const s = checkObject('experiment', spec);
+export async function runExperiment(input: ExperimentSpec, options: RunOptions = {}): Promise<ExperimentResult> {
+  checkJsonShape('experiment', input);
+  const s = checkObject('experiment', input);
+  const spec = s as unknown as ExperimentSpec; // its own properties only: nothing read below comes from a prototype
   checkKeys('experiment', s, KEYS);
   const dataSpec = validateDataSpec(s.data, 'experiment.data');
   const split = s.split === undefined ? undefined : checkSplit(s.split, 'experiment.split');

@@ -214,14 +214,15 @@ export class LrPolicy {
 }
 
 function watch(field: string, spec: { monitor?: Monitor; mode?: Mode }, ctx: PolicyContext): { monitor: Monitor; mode: Mode } {
-  const monitor = spec.monitor ?? (ctx.hasValidation ? 'valLoss' : 'loss');
+  // Own properties only: a monitor or mode left out is the default, whatever a polluted Object.prototype says.
+  const monitor = (Object.hasOwn(spec, 'monitor') ? spec.monitor : undefined) ?? (ctx.hasValidation ? 'valLoss' : 'loss');
   if (monitor.startsWith('val') && !ctx.hasValidation) {
     throw new LrlabError('INVALID_OPTION', `${field}.monitor`, monitor, 'needs validation data (validationData or validationSplit)');
   }
   if (monitor.endsWith('ccuracy') && !ctx.classification) {
     throw new LrlabError('INVALID_OPTION', `${field}.monitor`, monitor, 'needs a classification loss (categorical or binary cross-entropy)');
   }
-  return { monitor, mode: spec.mode ?? (monitor.endsWith('ccuracy') ? 'max' : 'min') };
+  return { monitor, mode: (Object.hasOwn(spec, 'mode') ? spec.mode : undefined) ?? (monitor.endsWith('ccuracy') ? 'max' : 'min') };
 }
 
 function metricOf(logs: EpochLogs, monitor: Monitor): number {

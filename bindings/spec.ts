@@ -126,7 +126,9 @@ export function normalizeOptimizer(spec: unknown, field = 'optimizer'): Normaliz
   const { lr, keys } = OPTIMIZER_DEFAULTS[name];
   checkKeys(field, obj, [...COMMON_OPTIMIZER_KEYS, ...keys]);
   const defaults = obj.defaults === undefined ? 'pytorch' : checkChoice(`${field}.defaults`, obj.defaults, OPTIMIZER_DEFAULTS_PRESETS);
-  const preset: Record<string, unknown> = defaults === 'keras' ? KERAS_DEFAULTS[name] : {};
+  // Own properties only, in an object without a prototype: an option the preset lacks reads undefined,
+  // never a value from a polluted Object.prototype.
+  const preset: Record<string, unknown> = Object.assign(Object.create(null), defaults === 'keras' ? KERAS_DEFAULTS[name] : {});
   const given = (key: string) => (obj[key] === undefined ? preset[key] : obj[key]);
   const unit = { min: 0, below: 1 };
   const adadelta = name === 'adadelta';

@@ -342,6 +342,14 @@ const API: Record<string, ApiCase> = {
   'clipNorm -1': { run: optimizer({ name: 'sgd', clipNorm: -1 }), code: 'INVALID_OPTION', field: 'optimizer.clipNorm' },
   'optimizer own __proto__ key': { run: optimizer(JSON.parse('{"name":"sgd","__proto__":{"momentum":0.9}}')), code: 'UNKNOWN_OPTION', field: 'optimizer.__proto__' },
   'optimizer constructor key': { run: optimizer({ name: 'sgd', constructor: 1 }), code: 'UNKNOWN_OPTION', field: 'optimizer.constructor' },
+  'experiment optimizer own __proto__ key': { run: experiment({ optimizer: JSON.parse('{"name":"sgd","lr":0.1,"__proto__":{"momentum":0.9}}') }), code: 'UNKNOWN_OPTION', field: /optimizer\.__proto__$/ },
+  'Keras defaults and a __proto__ key': { run: optimizer(JSON.parse('{"name":"rmsprop","defaults":"keras","__proto__":{"momentum":0.9}}')), code: 'UNKNOWN_OPTION', field: 'optimizer.__proto__' },
+  'optimizer prototype key': { run: optimizer(JSON.parse('{"name":"adam","prototype":{"beta1":0.5}}')), code: 'UNKNOWN_OPTION', field: 'optimizer.prototype' },
+  'experiment own __proto__ key': { run: experiment(JSON.parse('{"__proto__":{"epochs":1}}')), code: 'UNKNOWN_OPTION', field: /__proto__$/ },
+  'experiment constructor key': { run: experiment({ constructor: { name: 'x' } }), code: 'UNKNOWN_OPTION', field: /constructor$/ },
+  'schedule own __proto__ key': { run: schedule(JSON.parse('{"name":"step","every":2,"__proto__":{"factor":5}}')), code: 'UNKNOWN_OPTION', field: 'schedule.__proto__' },
+  'plateau own __proto__ key': { run: experiment({ plateau: JSON.parse('{"__proto__":{"factor":5}}') }), code: 'UNKNOWN_OPTION', field: /plateau\.__proto__$/ },
+  'data own __proto__ key': { run: experiment({ data: JSON.parse('{"name":"blobs","__proto__":{"samples":3}}') }), code: 'UNKNOWN_OPTION', field: /data\.__proto__$/ },
   'optimizer typo momentun': { run: optimizer({ name: 'sgd', momentun: 0.9 }), code: 'UNKNOWN_OPTION', field: 'optimizer.momentun' },
   'model inputs 0': { run: model({ inputs: 0, layers: [layer], loss: 'mse' }), code: 'INVALID_OPTION', field: 'model.inputs' },
   'model inputs 2.5': { run: model({ inputs: 2.5, layers: [layer], loss: 'mse' }), code: 'INVALID_OPTION', field: 'model.inputs' },
@@ -464,6 +472,20 @@ describe('holes that are closed without an error', () => {
     const inherited = Object.assign(Object.create({ momentum: 0.9, lr: 5 }), { name: 'sgd' });
     const o = normalizeOptimizer(inherited);
     expect([o.momentum, o.lr]).toEqual([0, 0.01]);
+  });
+
+  it('a polluted Object.prototype.momentum does not reach the optimizer: the weights equal an unpolluted run\'s', async () => {
+    const spec = { ...BASE, optimizer: { name: 'sgd', lr: 0.1 } } as ExperimentSpec;
+    const weights = async () => new Uint32Array((await runExperiment(structuredClone(spec))).model.getWeights().buffer);
+    const reference = await weights();
+    (Object.prototype as Record<string, unknown>).momentum = 0.9;
+    let polluted;
+    try {
+      polluted = await weights();
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).momentum;
+    }
+    expect(polluted).toStrictEqual(reference);
   });
 
   it('a label column with a single class is warned about', () => {

@@ -77,7 +77,7 @@ function randomStateOr(field: string, value: unknown, fallback: number): number 
 
 export function blobs(options: BlobsOptions = {}): BlobsDataset {
   const resolved = resolveBlobsOptions(options);
-  if (resolved.generator === 'sklearn') return sklearnBlobs(resolved);
+  if (Object.hasOwn(resolved, 'generator') && resolved.generator === 'sklearn') return sklearnBlobs(resolved); // own: not a polluted prototype's
   const { samples, centers, features, clusterStd, centerBox, seed } = resolved;
   const rng = createRng(seed, 0);
   const [lo, hi] = centerBox;

@@ -6,7 +6,7 @@
 import { LrlabError } from '../errors.js';
 import { createRng, type Rng } from '../random.js';
 import type { Dataset, Matrix } from '../types.js';
-import { checkNumber, numberOr } from '../validate.js';
+import { checkNumber, checkObject, numberOr } from '../validate.js';
 
 /**
  * Stream of createRng used for the final row shuffle. Generation uses stream 0,
@@ -114,11 +114,8 @@ export function rangeOr(field: string, value: unknown, fallback: readonly [numbe
 
 /** Options objects: `undefined` means "all defaults"; anything else must be a plain object. */
 export function optionsObject(field: string, value: unknown): Record<string, unknown> {
-  if (value === undefined) return {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new LrlabError('INVALID_OPTION', field, value, 'must be an object');
-  }
-  return value as Record<string, unknown>;
+  // checkObject copies the own properties only: an option is never read from a polluted Object.prototype.
+  return checkObject(field, value === undefined ? {} : value);
 }
 
 /** numpy's linspace(start, stop, n) with endpoint: n = 1 gives [start]. */

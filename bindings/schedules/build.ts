@@ -42,7 +42,9 @@ export function buildSchedule(spec: ScheduleSpec, baseLr: number, field = 'sched
   });
 }
 
-function buildFunction(s: ScheduleSpec, baseLr: number, field: string): LrFunction {
+function buildFunction(spec: ScheduleSpec, baseLr: number, field: string): LrFunction {
+  // Own properties only: an optional key left out (lr, baseLr, gamma) must not be read from a polluted Object.prototype.
+  const s = Object.assign(Object.create(null), spec) as ScheduleSpec;
   switch (s.name) {
     case 'constant': return constantLr(s.lr ?? baseLr);
     case 'step': return stepLr(s.lr ?? baseLr, s.every, s.factor!);

@@ -44,6 +44,10 @@ export interface FindLrResult {
   suggested: number;
 }
 
+/** The range test's length: fastai's 100 by default; more than 10 000 minibatches adds no resolution a plot could show. */
+export const MIN_FINDER_STEPS = 10;
+export const MAX_FINDER_STEPS = 10_000;
+
 const KEYS = ['startLr', 'endLr', 'steps', 'mode', 'smoothing', 'stopFactor', 'batchSize', 'shuffle'];
 /** The finder shuffles with epoch streams far from any fit's, so its batches never replay a fit's order by accident. */
 const FINDER_EPOCH_BASE = 1 << 30;
@@ -72,7 +76,7 @@ async function rangeTest(model: Model, data: Dataset, options: FindLrOptions): P
   const startLr = numberOr('findLr.startLr', o.startLr, 1e-7, { above: 0 });
   const endLr = numberOr('findLr.endLr', o.endLr, 10, { above: 0 });
   if (endLr <= startLr) throw new LrlabError('INVALID_OPTION', 'findLr.endLr', endLr, `must be greater than startLr (${startLr})`);
-  const steps = numberOr('findLr.steps', o.steps, 100, { min: 10, integer: true });
+  const steps = numberOr('findLr.steps', o.steps, 100, { min: MIN_FINDER_STEPS, max: MAX_FINDER_STEPS, integer: true });
   const mode = o.mode === undefined ? 'exponential' : checkChoice('findLr.mode', o.mode, ['exponential', 'linear'] as const);
   const beta = numberOr('findLr.smoothing', o.smoothing, 0.98, { min: 0, below: 1 });
   const stopFactor = numberOr('findLr.stopFactor', o.stopFactor, 4, { above: 1 });
@@ -144,21 +148,33 @@ export function suggest(lrs: number[], smoothed: number[]): FindLrResult['sugges
   return { steepest: x[steepest], minimum: x[lowest] / 10, valley: x[valleyIndex(y)] };
 }
 
-/** fastai's valley: the longest decreasing subsequence, and the point at its start + ⌊len/3⌋ + ⌊len/6⌋. */
-function valleyIndex(losses: number[]): number {
+/**
+ * fastai's valley: the longest strictly decreasing subsequence, and the point at
+ * its start + ⌊len/3⌋ + ⌊len/6⌋ (its start taken as fastai takes it: end − length).
+ * fastai compares every pair, O(n²); the same lengths come in O(n log n) from the
+ * patience method: tails[k] is the largest last loss of a decreasing run of
+ * length k + 1 seen so far, so a binary search over tails finds each point's length.
+ */
+export function valleyIndex(losses: number[]): number {
   const n = losses.length;
-  const lengths = new Array<number>(n).fill(1);
-  let maxStart = 0, maxEnd = 0;
-  for (let i = 1; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      if (losses[i] < losses[j] && lengths[i] < lengths[j] + 1) lengths[i] = lengths[j] + 1;
+  const tails: number[] = [];
+  let maxStart = 0, maxEnd = 0, maxLength = 1;
+  for (let i = 0; i < n; i++) {
+    // The first k whose tail is not above losses[i]: losses[i] then extends the run of length k.
+    let lo = 0, hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (tails[mid] > losses[i]) lo = mid + 1;
+      else hi = mid;
     }
-    if (lengths[maxEnd] < lengths[i]) {
+    tails[lo] = losses[i];
+    const length = lo + 1;
+    if (maxLength < length) {
+      maxLength = length;
       maxEnd = i;
-      maxStart = maxEnd - lengths[maxEnd];
+      maxStart = maxEnd - length;
     }
   }
   const sections = (maxEnd - maxStart) / 3;
   return maxStart + Math.floor(sections) + Math.floor(sections / 2);
 }
-

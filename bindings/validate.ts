@@ -32,7 +32,7 @@ export function checkNumber(field: string, value: unknown, rule: NumberRule = {}
   }
   if ((min !== undefined && value < min) || (max !== undefined && value > max) ||
       (above !== undefined && value <= above) || (below !== undefined && value >= below)) {
-    throw new LrlabError('INVALID_OPTION', field, value, `must be a ${integer ? 'integer' : 'number'}${allowed}`);
+    throw new LrlabError('INVALID_OPTION', field, value, `must be ${integer ? 'an integer' : 'a number'}${allowed}`);
   }
   return value;
 }

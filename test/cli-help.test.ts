@@ -9,9 +9,11 @@ const FIT = ['--schedule', '--plateau', '--early-stopping', '--divergence', '--v
 
 const COMMANDS: Record<string, string[]> = {
   sweep: ['--sweep', '--lr', '--momentum', '--optimizers', '--repeats', '--halving', '--out', '--workers', '--inline', '--queue', ...EXPERIMENT, ...FIT, '-h', '--help'],
-  train: ['--out', '--every', ...EXPERIMENT, ...FIT, '-h', '--help'],
+  train: ['--out', '--resume', '--overwrite', '--every', '--threads', ...EXPERIMENT, ...FIT, '-h', '--help'],
   'find-lr': ['--start', '--end', '--steps', '--out', ...EXPERIMENT, '-h', '--help'],
   report: ['DIR', '-h', '--help'],
+  recommend: ['--budget', '--objective', '--json', '--out', '--workers', '--inline', ...EXPERIMENT, '-h', '--help'],
+  tutorial: ['--out', '--repeats', '--epochs', '--workers', '--inline', '-h', '--help'],
   worker: ['--queue', '--concurrency', '--name', '--lock-duration', '--stalled-interval', '-h', '--help'],
   predict: ['--model', '--data', '--out', '--delimiter', '--backend', '-h', '--help'],
   export: ['--model', '--format', '--out', '-h', '--help'],

@@ -12,70 +12,72 @@ import { MAX_SPEC_BYTES, parseJsonText } from '../json-limits.js';
 import { SKLEARN_TUTORIAL_DATA, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
 import { loadData, validateDataSpec, DATA_NAMES, type DataSpec } from '../data/index.js';
 import { OPTIMIZERS, optimizerKeys, type LayerSpec } from '../spec.js';
-import { flagInteger, flagNumber } from './flags.js';
+import { defineFlags, flagInteger, flagNumber } from './flags.js';
 import {
   flagDivergence, flagEarlyStopping, flagPlateau, flagSchedule, flagSwitch, flagTestSplit, flagValidationSplit,
 } from './flag-values.js';
 
-export const EXPERIMENT_FLAGS = {
-  spec: { type: 'string' },
-  data: { type: 'string' },
-  hidden: { type: 'string' },
-  optimizer: { type: 'string' },
-  lr: { type: 'string' },
-  momentum: { type: 'string' },
-  epochs: { type: 'string' },
-  'batch-size': { type: 'string' },
-  seed: { type: 'string' },
-  backend: { type: 'string' },
-  'test-split': { type: 'string' },
-  standardize: { type: 'string' },
-} as const;
+export const EXPERIMENT_FLAGS = defineFlags({
+  spec: { type: 'string', arg: 'FILE', help: 'start from an experiment spec (JSON); the flags below override it' },
+  data: {
+    type: 'string', arg: 'NAME|FILE',
+    help: "blobs (the tutorial's), sklearn-blobs (the tutorial's exact points, from\n" +
+      "scikit-learn's make_blobs, random_state 2), moons, circles, spiral, mnist,\n" +
+      'or a CSV file (header row, label in the last column); the model is sized to it.\n' +
+      "blobs and sklearn-blobs keep the tutorial's split: first 500 rows train,\n" +
+      'last 500 test, no scaling. Any other data set is shuffled (seed 0), 30 %\n' +
+      'of its rows are held out as the test set and its features are standardized\n' +
+      '(mnist: not standardized); --test-split and --standardize change that',
+  },
+  hidden: { type: 'string', arg: 'N[,N…]', help: 'hidden layer widths, relu (default 50)' },
+  optimizer: {
+    type: 'string', arg: 'NAME',
+    help: `${OPTIMIZERS.join(', ')}, with its\nown defaults (lr included) unless --lr, --momentum set them`,
+  },
+  lr: { type: 'string', arg: 'N', help: 'learning rate' },
+  momentum: { type: 'string', arg: 'N', help: 'momentum (sgd, rmsprop), in [0, 1)' },
+  epochs: { type: 'string', arg: 'N', help: 'epochs to train' },
+  'batch-size': { type: 'string', arg: 'N', help: 'rows per minibatch' },
+  seed: { type: 'string', arg: 'N', help: 'seed of the initial weights and the shuffles' },
+  backend: { type: 'string', arg: 'NAME', help: 'wasm (default) or js' },
+  'test-split': {
+    type: 'string', arg: 'SPEC',
+    help: 'the test set (also the validation data, unless --validation-split):\n' +
+      '"0.3" or "30%" (a fraction of the rows, shuffled), "200" (rows,\n' +
+      'shuffled), "last=500" or "last=50%" (the last rows, in file order), "none"',
+  },
+  standardize: { type: 'string', arg: 'on|off', help: 'scale each feature to mean 0, std 1 (statistics of the training rows)' },
+});
 
 /** What a fit does besides the optimizer steps: the commands that train (train, sweep) take these too. */
-export const FIT_FLAGS = {
-  schedule: { type: 'string' },
-  plateau: { type: 'string' },
-  'early-stopping': { type: 'string' },
-  divergence: { type: 'string' },
-  'validation-split': { type: 'string' },
-} as const;
-
-export const EXPERIMENT_HELP = `  --spec FILE        start from an experiment spec (JSON); the flags below override it
-  --data NAME|FILE   blobs (the tutorial's), sklearn-blobs (the tutorial's exact points, from
-                     scikit-learn's make_blobs, random_state 2), moons, circles, spiral, mnist,
-                     or a CSV file (header row, label in the last column); the model is sized to it.
-                     blobs and sklearn-blobs keep the tutorial's split: first 500 rows train,
-                     last 500 test, no scaling. Any other data set is shuffled (seed 0), 30 %
-                     of its rows are held out as the test set and its features are standardized
-                     (mnist: not standardized); --test-split and --standardize change that
-  --hidden N[,N…]    hidden layer widths, relu (default 50)
-  --optimizer NAME   sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, with its
-                     own defaults (lr included) unless --lr, --momentum set them
-  --lr N             learning rate
-  --momentum N       momentum (sgd, rmsprop), in [0, 1)
-  --epochs N         epochs to train
-  --batch-size N     rows per minibatch
-  --seed N           seed of the initial weights and the shuffles
-  --backend NAME     wasm (default) or js
-  --test-split SPEC  the test set (also the validation data, unless --validation-split):
-                     "0.3" or "30%" (a fraction of the rows, shuffled), "200" (rows,
-                     shuffled), "last=500" or "last=50%" (the last rows, in file order), "none"
-  --standardize on|off  scale each feature to mean 0, std 1 (statistics of the training rows)`;
-
-export const FIT_HELP = `  --schedule SPEC    LR schedule: "NAME key=value …" or JSON, e.g. "step every=50 factor=0.5",
-                     "cosine decaySteps=3000", "multistep milestones=50,100",
-                     "inverse_time rate=0.01", '{"name":"warmup","steps":100,"schedule":{…}}'
-  --plateau SPEC     reduce the LR when the validation loss stops improving: "on" (patience
-                     10, factor 0.1) or key=value pairs, e.g. "patience=5,factor=0.5",
-                     "patience=2,semantics=keras,threshold=1e-7"; "off"
-  --early-stopping SPEC  stop when the validation loss stops improving: "on" (patience 0)
-                     or e.g. "patience=10,restoreBestWeights=true"; "off"
-  --divergence SPEC  the divergence guard: a factor ("20"), or "factor=20,patience=5" (a run
-                     diverged when that many batches in a row exceed factor × the guard's
-                     baseline; defaults 10 and 50); off: only a NaN or infinite loss stops it
-  --validation-split F  hold out the last fraction F of the training rows for validation
-                     (as Keras), instead of validating on the test set`;
+export const FIT_FLAGS = defineFlags({
+  schedule: {
+    type: 'string', arg: 'SPEC',
+    help: 'LR schedule: "NAME key=value …" or JSON, e.g. "step every=50 factor=0.5",\n' +
+      '"cosine decaySteps=3000", "multistep milestones=50,100",\n' +
+      `"inverse_time rate=0.01", '{"name":"warmup","steps":100,"schedule":{…}}'`,
+  },
+  plateau: {
+    type: 'string', arg: 'SPEC',
+    help: 'reduce the LR when the validation loss stops improving: "on" (patience\n' +
+      '10, factor 0.1) or key=value pairs, e.g. "patience=5,factor=0.5",\n' +
+      '"patience=2,semantics=keras,threshold=1e-7"; "off"',
+  },
+  'early-stopping': {
+    type: 'string', arg: 'SPEC',
+    help: 'stop when the validation loss stops improving: "on" (patience 0)\nor e.g. "patience=10,restoreBestWeights=true"; "off"',
+  },
+  divergence: {
+    type: 'string', arg: 'SPEC',
+    help: 'the divergence guard: a factor ("20"), or "factor=20,patience=5" (a run\n' +
+      "diverged when that many batches in a row exceed factor × the guard's\n" +
+      'baseline; defaults 10 and 50); off: only a NaN or infinite loss stops it',
+  },
+  'validation-split': {
+    type: 'string', arg: 'F',
+    help: 'hold out the last fraction F of the training rows for validation\n(as Keras), instead of validating on the test set',
+  },
+});
 
 export type ExperimentFlagValues = { [K in keyof typeof EXPERIMENT_FLAGS | keyof typeof FIT_FLAGS]?: string };
 

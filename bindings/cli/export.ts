@@ -6,12 +6,18 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from './flags.js';
+import { HELP_FLAG, defineFlags, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { LrlabError } from '../errors.js';
 import { TFJS_WEIGHTS_FILE } from '../formats/tfjs-export.js';
 import { Model } from '../model.js';
 import { checkChoice } from '../validate.js';
 import { writeFileAtomic } from '../files/atomic.js';
+
+export const EXPORT_FLAGS = flagSet(defineFlags({
+  model: { type: 'string', arg: 'FILE', help: 'a saved model (e.g. runs/train/model.lrlab)' },
+  format: { type: 'string', arg: 'NAME', help: 'tfjs or onnx' },
+  out: { type: 'string', arg: 'DIR', help: 'the directory to write into (created if missing)' },
+}), HELP_FLAG);
 
 export const EXPORT_HELP = `Usage: lrlab export --model FILE --format tfjs|onnx --out DIR
 
@@ -24,18 +30,10 @@ Writes a saved model in another format, for inference elsewhere:
 The optimizer state is not exported: neither format can hold lrlab's.
 
 Options:
-  --model FILE       a saved model (e.g. runs/train/model.lrlab)
-  --format NAME      tfjs or onnx
-  --out DIR          the directory to write into (created if missing)
-  -h, --help         show this help
-`;
+${flagsHelp(EXPORT_FLAGS)}`;
 
 export async function exportCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
+  const { values } = parseFlags(args, EXPORT_FLAGS, 'lrlab export');
   if (values.help) {
     process.stdout.write(EXPORT_HELP);
     return 0;

@@ -1,14 +1,23 @@
 /** lrlab find-lr: the LR range test, its suggestions, and a plot with them marked. */
-import { mkdir } from 'node:fs/promises';
 import { writeFileAtomic } from '../files/atomic.js';
 import { join } from 'node:path';
-import { parseArgs } from './flags.js';
 import { loadData, standardize, trainTestSplit } from '../data/index.js';
-import { findLr } from '../finder.js';
+import { findLr, MAX_FINDER_STEPS, MIN_FINDER_STEPS, type FindLrOptions } from '../finder.js';
+import { LrlabError } from '../errors.js';
+import { validateExperiment, type ExperimentSpec } from '../experiment.js';
+import { prepareOutDir } from '../files/out-dir.js';
+import { checkNumber } from '../validate.js';
 import { Model } from '../model.js';
 import { renderFinderReport } from '../report/index.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
-import { flagInteger, flagNumber } from './flags.js';
+import { EXPERIMENT_FLAGS, experimentFromFlags } from './experiment-flags.js';
+import { HELP_FLAG, defineFlags, flagNumber, flagSet, flagsHelp, parseFlags } from './flags.js';
+
+export const FIND_LR_FLAGS = flagSet(defineFlags({
+  start: { type: 'string', arg: 'N', help: 'first learning rate (default 1e-7)' },
+  end: { type: 'string', arg: 'N', help: 'last learning rate (default 10)' },
+  steps: { type: 'string', arg: 'N', help: `minibatches, ${MIN_FINDER_STEPS} to ${MAX_FINDER_STEPS} (default 100)` },
+  out: { type: 'string', arg: 'DIR', help: 'where to write the plot (default runs/find-lr)' },
+}), EXPERIMENT_FLAGS, HELP_FLAG);
 
 export const FIND_LR_HELP = `Usage: lrlab find-lr [options]
 
@@ -19,34 +28,36 @@ DIR/finder.html (the loss against the LR, suggestions marked) and DIR/finder.jso
 The model is left as it was: nothing is trained for good.
 
 Options:
-  --start N          first learning rate (default 1e-7)
-  --end N            last learning rate (default 10)
-  --steps N          minibatches (default 100)
-  --out DIR          where to write the plot (default runs/find-lr)
-${EXPERIMENT_HELP}
-  -h, --help         show this help
-`;
+${flagsHelp(FIND_LR_FLAGS)}`;
 
 export async function findLrCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...EXPERIMENT_FLAGS, start: { type: 'string' }, end: { type: 'string' }, steps: { type: 'string' },
-      out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, FIND_LR_FLAGS, 'lrlab find-lr');
   if (values.help) {
     process.stdout.write(FIND_LR_HELP);
     return 0;
   }
+  // Every flag and --out are checked before the data is read or anything trained.
+  const startLr = values.start === undefined ? 1e-7 : checkNumber('--start', flagNumber('--start', values.start), { above: 0 });
+  const endLr = values.end === undefined ? 10 : checkNumber('--end', flagNumber('--end', values.end), { above: 0 });
+  if (endLr <= startLr) {
+    throw values.end === undefined
+      ? new LrlabError('INVALID_OPTION', '--start', values.start, `must be below --end (${endLr}, the default)`)
+      : new LrlabError('INVALID_OPTION', '--end', values.end, `must be above --start (${startLr})`);
+  }
+  const steps = values.steps === undefined ? undefined
+    : checkNumber('--steps', flagNumber('--steps', values.steps), { min: MIN_FINDER_STEPS, max: MAX_FINDER_STEPS, integer: true });
   const spec = await experimentFromFlags(values);
-  const options = {
-    startLr: values.start === undefined ? undefined : flagNumber('--start', values.start),
-    endLr: values.end === undefined ? undefined : flagNumber('--end', values.end),
-    steps: values.steps === undefined ? undefined : flagInteger('--steps', values.steps),
-    batchSize: spec.batchSize,
-  };
+  validateExperiment(spec);
+  const out = values.out ?? 'runs/find-lr';
+  const lock = await prepareOutDir(out, 'find-lr');
+  try {
+    return await testAndWrite(spec, { startLr, endLr, steps, batchSize: spec.batchSize }, out);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function testAndWrite(spec: ExperimentSpec, options: FindLrOptions, out: string): Promise<number> {
   let train = await loadData(spec.data, 'data');
   if (spec.split) train = trainTestSplit(train, spec.split).train;
   if (spec.standardize) train = standardize(train).train;
@@ -56,8 +67,6 @@ export async function findLrCommand(args: string[]): Promise<number> {
   process.stdout.write(`tested ${result.lrs.length} learning rates from ${result.lrs[0].toExponential(1)} to ${result.lrs.at(-1)!.toExponential(1)}` +
     `${result.stoppedEarly ? ' (stopped: the loss exploded)' : ''}\n`);
   process.stdout.write(`suggested (valley): ${valley.toExponential(2)}\nsteepest descent:   ${steepest.toExponential(2)}\nminimum / 10:       ${minimum.toExponential(2)}\n`);
-  const out = values.out ?? 'runs/find-lr';
-  await mkdir(out, { recursive: true });
   await writeFileAtomic(join(out, 'finder.html'), await renderFinderReport({ title: `LR range test: ${spec.optimizer.name}`, result, spec }));
   await writeFileAtomic(join(out, 'finder.json'), JSON.stringify(result, null, 1) + '\n');
   process.stdout.write(`plot: ${join(out, 'finder.html')}\n`);

@@ -111,7 +111,8 @@ export function flagsHelp(flags: FlagSpecs): string {
     const long = `--${name}${f.type === 'string' ? ` ${f.arg ?? 'VALUE'}` : ''}`;
     return f.short ? `-${f.short}, ${long}` : long;
   });
-  const width = Math.min(24, labels.reduce((w, l) => Math.max(w, l.length), 0)) + 2;
+  // Labels longer than 17 characters get a line of their own, so the help text starts at one column.
+  const width = Math.min(17, labels.reduce((w, l) => Math.max(w, l.length), 0)) + 2;
   const pad = ' '.repeat(2 + width);
   return Object.values(flags).map((f, i) => {
     const [first, ...rest] = f.help.split('\n');
@@ -146,17 +147,4 @@ export function flagAxis(flag: string, text: string, numeric = true): AxisSpec {
   const items = text.split(',').map((s) => s.trim()).filter(Boolean);
   if (items.length === 0) throw new LrlabError('INVALID_OPTION', flag, text, 'must list at least one value');
   return numeric ? items.map((s) => flagNumber(flag, s)) : items;
-}
-
-type LooseFlags = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-
-/**
- * The same call as node:util parseArgs({ args, options, allowPositionals }), parsed
- * as parseFlags does: "--lr -1" gives "-1", an unknown flag gets a suggestion.
- * For commands whose flags have no help lines yet.
- */
-export function parseArgs<const T extends LooseFlags>(config: { args: string[]; options: T; allowPositionals?: boolean; strict?: boolean; command?: string }): Parsed<{ [K in keyof T]: T[K] & { help: string } }> {
-  const flags: FlagSpecs = {};
-  for (const [name, f] of Object.entries(config.options)) flags[name] = { ...f, help: '' };
-  return parseFlags(config.args, flags, config.command ?? 'lrlab', { positionals: config.allowPositionals }) as Parsed<{ [K in keyof T]: T[K] & { help: string } }>;
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { parseArgs } from './flags.js';
+import { HELP_FLAG, defineFlags, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { LrlabError } from '../errors.js';
 import { fromTfjs } from '../formats/tfjs-import.js';
 import { LOSSES, type OptimizerSpec } from '../spec.js';
@@ -14,6 +14,19 @@ import { readJson } from './experiment-flags.js';
 import { flagInteger, flagNumber } from './flags.js';
 import { writeFileAtomic } from '../files/atomic.js';
 
+export const IMPORT_FLAGS = flagSet(defineFlags({
+  format: { type: 'string', arg: 'NAME', help: 'tfjs' },
+  model: { type: 'string', arg: 'FILE', help: 'the model.json (its weight files are read from beside it)' },
+  out: { type: 'string', arg: 'FILE', help: 'the lrlab model file to write' },
+  optimizer: { type: 'string', arg: 'NAME', help: 'the optimizer to go on training with (default sgd)' },
+  lr: { type: 'string', arg: 'N', help: 'its learning rate' },
+  loss: {
+    type: 'string', arg: 'NAME',
+    help: 'mse, mae, categorical_crossentropy or binary_crossentropy\n(default: the one in the file, else from the last activation)',
+  },
+  seed: { type: 'string', arg: 'N', help: 'seed of the shuffles of later training (default 0)' },
+}), HELP_FLAG);
+
 export const IMPORT_HELP = `Usage: lrlab import --format tfjs --model DIR/model.json --out FILE.lrlab
 
 Reads a TensorFlow.js Layers model made of Dense layers (and the LeakyReLU, ELU,
@@ -21,26 +34,10 @@ ReLU, Softmax or Activation layers after them) and writes it as an lrlab model
 file with a fresh optimizer, ready to train further or to score rows.
 
 Options:
-  --format NAME      tfjs
-  --model FILE       the model.json (its weight files are read from beside it)
-  --out FILE         the lrlab model file to write
-  --optimizer NAME   the optimizer to go on training with (default sgd)
-  --lr N             its learning rate
-  --loss NAME        mse, mae, categorical_crossentropy or binary_crossentropy
-                     (default: the one in the file, else from the last activation)
-  --seed N           seed of the shuffles of later training (default 0)
-  -h, --help         show this help
-`;
+${flagsHelp(IMPORT_FLAGS)}`;
 
 export async function importCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      format: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, optimizer: { type: 'string' }, lr: { type: 'string' },
-      loss: { type: 'string' }, seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, IMPORT_FLAGS, 'lrlab import');
   if (values.help) {
     process.stdout.write(IMPORT_HELP);
     return 0;

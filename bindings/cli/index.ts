@@ -27,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   worker: { summary: 'run the trials of sweeps queued with "sweep --queue URL" (Redis), on any machine', run: async (args) => (await importQueueCode('command', 'worker', () => import('./worker.js'))).workerCommand(args) },
 };
 
+/** The command names, in --help order. */
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
 const width = Object.keys(COMMANDS).reduce((w, name) => Math.max(w, name.length), 0) + 3;
 
 export const HELP = `Usage: lrlab <command> [options]

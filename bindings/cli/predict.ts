@@ -5,7 +5,7 @@
  * named by class (or by target, for regression).
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from './flags.js';
+import { HELP_FLAG, defineFlags, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { parseCsvColumns } from '../data/csv-columns.js';
 import { LrlabError } from '../errors.js';
 import { Model } from '../model.js';
@@ -14,6 +14,14 @@ import { BACKENDS, type BackendKind } from '../backend/index.js';
 import type { Matrix } from '../types.js';
 import { checkChoice } from '../validate.js';
 import { writeFileAtomic } from '../files/atomic.js';
+
+export const PREDICT_FLAGS = flagSet(defineFlags({
+  model: { type: 'string', arg: 'FILE', help: 'a saved model (e.g. runs/train/model.lrlab)' },
+  data: { type: 'string', arg: 'FILE', help: 'the CSV file to score (header row)' },
+  out: { type: 'string', arg: 'FILE', help: 'where to write the predictions (default: standard output)' },
+  delimiter: { type: 'string', arg: 'C', help: "the CSV's delimiter (default ,)" },
+  backend: { type: 'string', arg: 'NAME', help: 'wasm (default) or js' },
+}), HELP_FLAG);
 
 export const PREDICT_HELP = `Usage: lrlab predict --model FILE --data FILE.csv [--out preds.csv]
 
@@ -25,23 +33,10 @@ The header must name the model's features (in any order); the label column may
 be there and is skipped; a missing or any other column is refused.
 
 Options:
-  --model FILE       a saved model (e.g. runs/train/model.lrlab)
-  --data FILE        the CSV file to score (header row)
-  --out FILE         where to write the predictions (default: standard output)
-  --delimiter C      the CSV's delimiter (default ,)
-  --backend NAME     wasm (default) or js
-  -h, --help         show this help
-`;
+${flagsHelp(PREDICT_FLAGS)}`;
 
 export async function predictCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, delimiter: { type: 'string' },
-      backend: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, PREDICT_FLAGS, 'lrlab predict');
   if (values.help) {
     process.stdout.write(PREDICT_HELP);
     return 0;

@@ -3,7 +3,8 @@
  * budgeted search on the experiment itself (recommendLr), with the evidence
  * written to DIR/recommend.html and DIR/recommend.json.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files/atomic.js';
+import { ensureFolder } from '../files/out-dir.js';
 import { join } from 'node:path';
 import { recommendLr, validateRecommendOptions, type AdviceObjective } from '../advice/recommend.js';
 import { renderRecommendReport } from '../advice/report.js';
@@ -11,8 +12,23 @@ import { LrlabError } from '../errors.js';
 import { validateExperiment } from '../experiment.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, experimentFromFlags } from './experiment-flags.js';
-import { flagInteger, parseArgs } from './flags.js';
+import { EXPERIMENT_FLAGS, experimentFromFlags } from './experiment-flags.js';
+import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
+
+export const RECOMMEND_FLAGS = flagSet(defineFlags({
+  budget: {
+    type: 'string', arg: 'N',
+    help: "epochs to spend in all, the range test included\n(default 8 × the experiment's epochs; at least 3 ×)",
+  },
+  objective: {
+    type: 'string', arg: 'NAME',
+    help: "final (the last epoch's validation loss; the default) or best\n(the best epoch's; the default when the spec stops early)",
+  },
+  json: { type: 'boolean', help: 'print exactly one JSON object (the recommendation) on stdout' },
+  out: { type: 'string', arg: 'DIR', help: 'where to write the report (default runs/recommend)' },
+  workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
+  inline: { type: 'boolean', help: 'run in this thread, one trial after another' },
+}), EXPERIMENT_FLAGS, HELP_FLAG);
 
 export const RECOMMEND_HELP = `Usage: lrlab recommend [--spec FILE] [options]
 
@@ -23,27 +39,10 @@ and why; writes DIR/recommend.html (the evidence) and DIR/recommend.json.
 Without --spec: the tutorial's blobs experiment.
 
 Options:
-  --budget N         epochs to spend in all, the range test included
-                     (default 8 × the experiment's epochs; at least 3 ×)
-  --objective NAME   final (the last epoch's validation loss; the default) or best
-                     (the best epoch's; the default when the spec stops early)
-  --json             print exactly one JSON object (the recommendation) on stdout
-  --out DIR          where to write the report (default runs/recommend)
-  --workers N        worker threads (default: one per core)
-  --inline           run in this thread, one trial after another
-${EXPERIMENT_HELP}
-  -h, --help         show this help
-`;
+${flagsHelp(RECOMMEND_FLAGS)}`;
 
 export async function recommendCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...EXPERIMENT_FLAGS, budget: { type: 'string' }, objective: { type: 'string' }, json: { type: 'boolean' },
-      out: { type: 'string' }, workers: { type: 'string' }, inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, RECOMMEND_FLAGS, 'lrlab recommend');
   if (values.help) {
     process.stdout.write(RECOMMEND_HELP);
     return 0;
@@ -68,7 +67,7 @@ export async function recommendCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const out = values.out ?? 'runs/recommend';
+  const out = await ensureFolder(values.out ?? 'runs/recommend'); // before the search: a bad --out must not waste it
   const executor: Executor = values.inline ? new InlineExecutor()
     : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) });
   let rec;
@@ -80,9 +79,8 @@ export async function recommendCommand(args: string[]): Promise<number> {
   } finally {
     await executor.close();
   }
-  await mkdir(out, { recursive: true });
-  await writeAtomic(join(out, 'recommend.json'), JSON.stringify(rec, null, 1) + '\n');
-  await writeAtomic(join(out, 'recommend.html'), await renderRecommendReport(rec));
+  await writeFileAtomic(join(out, 'recommend.json'), JSON.stringify(rec, null, 1) + '\n');
+  await writeFileAtomic(join(out, 'recommend.html'), await renderRecommendReport(rec));
   if (values.json) {
     process.stdout.write(JSON.stringify(rec) + '\n');
   } else {
@@ -90,9 +88,4 @@ export async function recommendCommand(args: string[]): Promise<number> {
       `report: ${join(out, 'recommend.html')}\n`);
   }
   return 0;
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
 }

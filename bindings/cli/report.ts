@@ -9,16 +9,18 @@ import type { TrialResult } from '../sweep/types.js';
 import { describeBest } from './summary.js';
 import { HELP_FLAG, flagsHelp, parseFlags } from './flags.js';
 
+export const REPORT_FLAGS = HELP_FLAG;
+
 export const REPORT_HELP = `Usage: lrlab report DIR
 
 Rebuilds DIR/report.html, summary.json and epochs.csv from the results a sweep
 recorded in DIR/results.jsonl (all of them so far, if the sweep is unfinished).
 
 Options:
-${flagsHelp(HELP_FLAG)}`;
+${flagsHelp(REPORT_FLAGS)}`;
 
 export async function reportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, HELP_FLAG, 'lrlab report', { positionals: true });
+  const { values, positionals } = parseFlags(args, REPORT_FLAGS, 'lrlab report', { positionals: true });
   if (values.help) {
     process.stdout.write(REPORT_HELP);
     return 0;

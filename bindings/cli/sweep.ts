@@ -6,7 +6,6 @@
  * summary.json, epochs.csv.
  */
 import { isAbsolute } from 'node:path';
-import { parseArgs } from './flags.js';
 import { analyzeSweep, fmtAxisValue } from '../diagnostics/index.js';
 import { LrlabError } from '../errors.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
@@ -24,10 +23,33 @@ import { prepareOutDir } from '../files/out-dir.js';
 import type { RunLock } from '../files/run-lock.js';
 import { EXIT } from './exit-codes.js';
 import { writeSweepReport } from '../report/write.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags, readJson } from './experiment-flags.js';
-import { flagAxis, flagInteger } from './flags.js';
+import { EXPERIMENT_FLAGS, FIT_FLAGS, experimentFromFlags, readJson } from './experiment-flags.js';
+import { HELP_FLAG, defineFlags, flagAxis, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { createProgress } from './progress.js';
 import { describeBest } from './summary.js';
+
+/** sweep's own meaning of --lr and --momentum (axes of values) replaces the shared one (a value). */
+export const SWEEP_FLAGS = flagSet(defineFlags({
+  sweep: {
+    type: 'string', arg: 'FILE',
+    help: 'a sweep spec (JSON: {base, axes, mode, samples, repeats, halving});\nthe flags below then only add to its base and axes',
+  },
+  lr: { type: 'string', arg: 'AXIS', help: 'learning rates: "1e0:1e-7:8" (log-spaced from:to:count) or "0.1,0.01"' },
+  momentum: { type: 'string', arg: 'AXIS', help: 'momenta, e.g. "0,0.5,0.9,0.99" (sgd and rmsprop)' },
+  optimizers: {
+    type: 'string', arg: 'LIST',
+    help: 'optimizers to compare, e.g. "sgd,adam", each with its own defaults\n(lr included, unless --lr sweeps it); --momentum applies only to\nthe optimizers that have a momentum (sgd, rmsprop)',
+  },
+  repeats: { type: 'string', arg: 'N', help: 'seeds per configuration (mean and spread are reported)' },
+  halving: { type: 'boolean', help: 'successive halving: 3 rungs, keep the best third at each' },
+  out: { type: 'string', arg: 'DIR', help: 'results and report directory (default runs/sweep); rerunning with\nthe same DIR runs only the trials not yet recorded' },
+  workers: { type: 'string', arg: 'N', help: 'trials at a time: N − 1 worker threads and this one (default: one per core)' },
+  inline: { type: 'boolean', help: 'run in this thread, one trial after another' },
+  queue: {
+    type: 'string', arg: 'URL',
+    help: 'run the trials on "lrlab worker --queue URL" processes, on any number\nof machines, through a BullMQ queue on Redis (redis://HOST:PORT);\nCtrl-C leaves the queued trials running, a rerun collects them',
+  },
+}), EXPERIMENT_FLAGS, FIT_FLAGS, HELP_FLAG);
 
 export const SWEEP_HELP = `Usage: lrlab sweep [options]
 
@@ -37,37 +59,10 @@ Without options: the tutorial's blobs experiment over lr 1e0 … 1e-7 (8 values)
 × momentum {0, 0.5, 0.9, 0.99}, 200 epochs, 32 trials.
 
 Options:
-  --sweep FILE       a sweep spec (JSON: {base, axes, mode, samples, repeats, halving});
-                     the flags below then only add to its base and axes
-  --lr AXIS          learning rates: "1e0:1e-7:8" (log-spaced from:to:count) or "0.1,0.01"
-  --momentum AXIS    momenta, e.g. "0,0.5,0.9,0.99" (sgd and rmsprop)
-  --optimizers LIST  optimizers to compare, e.g. "sgd,adam", each with its own defaults
-                     (lr included, unless --lr sweeps it); --momentum applies only to
-                     the optimizers that have a momentum (sgd, rmsprop)
-  --repeats N        seeds per configuration (mean and spread are reported)
-  --halving          successive halving: 3 rungs, keep the best third at each
-  --out DIR          results and report directory (default runs/sweep); rerunning with
-                     the same DIR runs only the trials not yet recorded
-  --workers N        trials at a time: N − 1 worker threads and this one (default: one per core)
-  --inline           run in this thread, one trial after another
-  --queue URL        run the trials on "lrlab worker --queue URL" processes, on any number
-                     of machines, through a BullMQ queue on Redis (redis://HOST:PORT);
-                     Ctrl-C leaves the queued trials running, a rerun collects them
-${EXPERIMENT_HELP}
-${FIT_HELP}
-  -h, --help         show this help
-`;
+${flagsHelp(SWEEP_FLAGS)}`;
 
 export async function sweepCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...EXPERIMENT_FLAGS, ...FIT_FLAGS, sweep: { type: 'string' }, momentum: { type: 'string' }, optimizers: { type: 'string' },
-      repeats: { type: 'string' }, halving: { type: 'boolean' }, out: { type: 'string' }, workers: { type: 'string' },
-      inline: { type: 'boolean' }, queue: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, SWEEP_FLAGS, 'lrlab sweep');
   if (values.help) {
     process.stdout.write(SWEEP_HELP);
     return 0;
@@ -153,10 +148,14 @@ type SweepFlagValues = Parameters<typeof experimentFromFlags>[0] & {
 };
 
 export async function sweepSpecFromFlags(values: SweepFlagValues): Promise<SweepSpec> {
+  if (values.sweep !== undefined && values.spec !== undefined) {
+    throw new LrlabError('INVALID_OPTION', '--spec', values.spec, 'cannot be combined with --sweep (the sweep file holds its base experiment)');
+  }
+  // --spec FILE is the base experiment of the default grid; the other flags change it below.
   const spec: SweepSpec = values.sweep
     ? await readJson<SweepSpec>('--sweep', values.sweep)
-    : { name: 'lr × momentum', base: await experimentFromFlags({}), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 8 } }, 'optimizer.momentum': [0, 0.5, 0.9, 0.99] } };
-  const changesBase = [...Object.keys(EXPERIMENT_FLAGS), ...Object.keys(FIT_FLAGS)].some((k) => values[k as keyof SweepFlagValues] !== undefined);
+    : { name: 'lr × momentum', base: await experimentFromFlags({ spec: values.spec }), axes: { 'optimizer.lr': { log: { from: 1, to: 1e-7, count: 8 } }, 'optimizer.momentum': [0, 0.5, 0.9, 0.99] } };
+  const changesBase = [...Object.keys(EXPERIMENT_FLAGS), ...Object.keys(FIT_FLAGS)].some((k) => k !== 'spec' && values[k as keyof SweepFlagValues] !== undefined);
   if (changesBase) spec.base = await experimentFromFlags({ ...values, spec: undefined }, { lrAxis: true }).then((flags) => mergeBase(spec.base, flags, values));
   if (values.lr !== undefined) spec.axes = { ...spec.axes, 'optimizer.lr': flagAxis('--lr', values.lr) };
   if (values.momentum !== undefined) spec.axes = { ...spec.axes, 'optimizer.momentum': flagAxis('--momentum', values.momentum) };

@@ -4,7 +4,6 @@
  * History in --out.
  */
 import { join } from 'node:path';
-import { parseArgs } from './flags.js';
 import { diagnoseCurve } from '../diagnostics/index.js';
 import { runExperiment } from '../experiment.js';
 import type { EpochLogs } from '../history.js';
@@ -12,12 +11,20 @@ import { renderRunReport } from '../report/index.js';
 import { prepareOutDir } from '../files/out-dir.js';
 import { EXIT } from './exit-codes.js';
 import { resultToJson } from '../sweep/json.js';
-import { EXPERIMENT_FLAGS, EXPERIMENT_HELP, FIT_FLAGS, FIT_HELP, experimentFromFlags } from './experiment-flags.js';
-import { flagInteger } from './flags.js';
+import { EXPERIMENT_FLAGS, FIT_FLAGS, experimentFromFlags } from './experiment-flags.js';
+import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES, type SavedRun } from './run-dir.js';
 import { LrlabError } from '../errors.js';
-import type { ExperimentSpec } from '../experiment.js';
+import { validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { writeFileAtomic } from '../files/atomic.js';
+
+export const TRAIN_FLAGS = flagSet(defineFlags({
+  out: { type: 'string', arg: 'DIR', help: 'where to write the report, model and history (default runs/train)' },
+  resume: { type: 'string', arg: 'DIR', help: 'continue the run saved in DIR to --epochs in all, exactly as\none uninterrupted run would have gone' },
+  overwrite: { type: 'boolean', help: 'replace the finished run already in --out (refused without it)' },
+  every: { type: 'string', arg: 'N', help: 'print every Nth epoch (default: about 20 lines)' },
+  threads: { type: 'string', arg: 'N', help: 'train the one model on N threads, each on a slice of every batch (default 1)' },
+}), EXPERIMENT_FLAGS, FIT_FLAGS, HELP_FLAG);
 
 export const TRAIN_HELP = `Usage: lrlab train [options]
 
@@ -32,23 +39,10 @@ Ctrl-C stops after the running batch and still writes the model, history and
 report of the epochs done (status "aborted", exit 130); --resume DIR continues it.
 
 Options:
-  --out DIR          where to write the report, model and history (default runs/train)
-  --resume DIR       continue the run saved in DIR to --epochs in all, exactly as
-                     one uninterrupted run would have gone
-  --overwrite        replace the finished run already in --out (refused without it)
-  --every N          print every Nth epoch (default: about 20 lines)
-  --threads N        train the one model on N threads, each on a slice of every batch (default 1)
-${EXPERIMENT_HELP}
-${FIT_HELP}
-  -h, --help         show this help
-`;
+${flagsHelp(TRAIN_FLAGS)}`;
 
 export async function trainCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: { ...EXPERIMENT_FLAGS, ...FIT_FLAGS, out: { type: 'string' }, resume: { type: 'string' }, every: { type: 'string' }, threads: { type: 'string' }, overwrite: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
+  const { values } = parseFlags(args, TRAIN_FLAGS, 'lrlab train');
   if (values.help) {
     process.stdout.write(TRAIN_HELP);
     return 0;
@@ -61,6 +55,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   // Every flag is checked before anything is written to --out.
   const threads = values.threads !== undefined ? flagInteger('--threads', values.threads) : undefined;
   if (values.overwrite && resumed) throw new LrlabError('INVALID_OPTION', '--overwrite', true, 'cannot be combined with --resume (which continues the run in DIR)');
+  validateExperiment(spec); // the whole spec, before --out is locked or anything written
   // --out is checked and locked before any training: a folder (or one that can be made), writable, not another kind of run's.
   const lock = await prepareOutDir(out, 'train', { existing: resumed ? 'keep' : values.overwrite ? 'replace' : 'refuse' });
   // Ctrl-C ends the fit (status "aborted") and what was trained is saved; a second one quits at once (every file is written atomically).

@@ -3,15 +3,23 @@
  * on its exact data, all trials at once on the worker pool, one report
  * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line).
  */
-import { mkdir } from 'node:fs/promises';
+import { ensureFolder } from '../files/out-dir.js';
 import { join, resolve } from 'node:path';
 import { renderTutorialReport } from '../report/tutorial.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { resultToJson } from '../sweep/json.js';
 import { PoolExecutor } from '../sweep/pool.js';
 import { runTutorial, tutorialTrials, TUTORIAL_BASE } from '../tutorial/experiments.js';
-import { flagInteger, parseArgs } from './flags.js';
+import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { writeFileAtomic } from '../files/atomic.js';
+
+export const TUTORIAL_FLAGS = flagSet(defineFlags({
+  out: { type: 'string', arg: 'DIR', help: 'where to write the report (default runs/tutorial)' },
+  repeats: { type: 'string', arg: 'N', help: 'runs per value, seeds 1, 2, … (default 1)' },
+  epochs: { type: 'string', arg: 'N', help: "epochs per run (default 200, the tutorial's)" },
+  workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
+  inline: { type: 'boolean', help: 'run in this thread instead of a pool' },
+}), HELP_FLAG);
 
 export const TUTORIAL_HELP = `Usage: lrlab tutorial [options]
 
@@ -26,23 +34,10 @@ All runs go to the worker pool at once; the report is DIR/report.html, each
 run's result a line of DIR/results.jsonl.
 
 Options:
-  --out DIR          where to write the report (default runs/tutorial)
-  --repeats N        runs per value, seeds 1, 2, … (default 1)
-  --epochs N         epochs per run (default 200, the tutorial's)
-  --workers N        worker threads (default: one per core)
-  --inline           run in this thread instead of a pool
-  -h, --help         show this help
-`;
+${flagsHelp(TUTORIAL_FLAGS)}`;
 
 export async function tutorialCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      out: { type: 'string' }, repeats: { type: 'string' }, epochs: { type: 'string' }, workers: { type: 'string' },
-      inline: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const { values } = parseFlags(args, TUTORIAL_FLAGS, 'lrlab tutorial');
   if (values.help) {
     process.stdout.write(TUTORIAL_HELP);
     return 0;
@@ -51,7 +46,7 @@ export async function tutorialCommand(args: string[]): Promise<number> {
   const epochs = values.epochs === undefined ? TUTORIAL_BASE.epochs : flagInteger('--epochs', values.epochs);
   const workers = values.workers === undefined ? undefined : flagInteger('--workers', values.workers);
   tutorialTrials({ epochs, repeats }); // every spec checked before a worker starts
-  const out = resolve(values.out ?? 'runs/tutorial');
+  const out = await ensureFolder(resolve(values.out ?? 'runs/tutorial')); // before any run
   const executor: Executor = values.inline ? new InlineExecutor() : new PoolExecutor(workers === undefined ? {} : { concurrency: workers });
   const where = values.inline ? 'this thread' : `a pool of ${executor.concurrency} thread${executor.concurrency > 1 ? 's' : ''}`;
   const controller = new AbortController();
@@ -80,7 +75,6 @@ export async function tutorialCommand(args: string[]): Promise<number> {
     const best = accs.indexOf(accs.filter(Number.isFinite).reduce((a, b) => Math.max(a, b), -Infinity));
     if (best >= 0) process.stdout.write(`${s.title}: best test accuracy ${(accs[best] * 100).toFixed(1)}% at ${s.axis} = ${JSON.stringify(s.results[best].params[s.axis])}\n`);
   }
-  await mkdir(out, { recursive: true });
   const html = await renderTutorialReport({ sections, epochs, repeats, timeMs, where, base: { ...TUTORIAL_BASE, epochs } });
   const lines = sections.flatMap((s) => s.results.map((r) => JSON.stringify({ section: s.id, result: JSON.parse(resultToJson(r)) }) + '\n'));
   await writeFileAtomic(join(out, 'results.jsonl'), lines.join(''));

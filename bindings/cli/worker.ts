@@ -10,7 +10,7 @@ import { QueueWorker } from '../sweep/queue-worker.js';
 import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { paramsText } from './sweep.js';
 
-const WORKER_FLAGS = flagSet(defineFlags({
+export const WORKER_FLAGS = flagSet(defineFlags({
   queue: {
     type: 'string', arg: 'URL',
     help: 'the Redis server: redis://HOST:PORT (rediss:// for TLS,\nredis://:PASSWORD@HOST:PORT/DB with a password and a database)',

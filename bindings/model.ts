@@ -76,14 +76,15 @@ export class Model {
   }
 
   /** Rebuilds a model saved with save(): weights, optimizer state, LR policy state, step and epoch count. */
-  static async load(bytes: Uint8Array, options: { backend?: BackendKind; wasm?: WasmSource } = {}): Promise<Model> {
-    const { header, scalars, params, slots } = decodeModel(bytes);
+  /** `source` names the bytes in errors (a file path; default "bytes"). */
+  static async load(bytes: Uint8Array, options: { backend?: BackendKind; wasm?: WasmSource; source?: string } = {}): Promise<Model> {
+    const { header, scalars, params, slots } = decodeModel(bytes, options.source);
     const model = await Model.create({
       model: header.model, optimizer: header.optimizer, seed: header.seed, backend: options.backend, wasm: options.wasm,
     });
     const backend = model.#backend;
     if (backend.paramCount !== header.paramCount || backend.slotCount !== header.slotCount) {
-      throw new LrlabError('CORRUPT_FILE', 'bytes', bytes, `holds ${header.paramCount} parameters and ${header.slotCount} slots, but its specs build ${backend.paramCount} and ${backend.slotCount}`);
+      throw new LrlabError('CORRUPT_FILE', options.source ?? 'bytes', bytes, `holds ${header.paramCount} parameters and ${header.slotCount} slots, but its specs build ${backend.paramCount} and ${backend.slotCount}`);
     }
     backend.params().set(params);
     for (let k = 0; k < backend.slotCount; k++) backend.slot(k).set(slots.subarray(k * backend.paramCount, (k + 1) * backend.paramCount));

@@ -41,7 +41,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   const format = checkChoice('--format', values.format, ['tfjs', 'onnx'] as const);
   if (values.model === undefined) throw new LrlabError('INVALID_OPTION', '--model', undefined, 'is required: the model file to export');
   if (values.out === undefined) throw new LrlabError('INVALID_OPTION', '--out', undefined, 'is required: the directory to write into');
-  const model = await Model.load(await readModelFile(values.model));
+  const model = await Model.load(await readModelFile(values.model), { source: values.model });
   // Convert before writing anything, so that a refusal leaves no partial export.
   const files: [string, string | Uint8Array][] = [];
   if (format === 'tfjs') {

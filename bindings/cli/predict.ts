@@ -44,7 +44,7 @@ export async function predictCommand(args: string[]): Promise<number> {
   if (values.model === undefined) throw new LrlabError('INVALID_OPTION', '--model', undefined, 'is required: the model file to predict with');
   if (values.data === undefined) throw new LrlabError('INVALID_OPTION', '--data', undefined, 'is required: the CSV file of rows to score');
   const backend: BackendKind = values.backend === undefined ? 'wasm' : checkChoice('--backend', values.backend, BACKENDS);
-  const model = await Model.load(await readBytes('--model', values.model), { backend });
+  const model = await Model.load(await readBytes('--model', values.model), { backend, source: values.model });
   const pre = model.preprocessing;
   if (!pre) {
     throw new LrlabError('INVALID_OPTION', '--model', values.model,

@@ -3,7 +3,7 @@
 // set (dataReserve); the training path only reads these offsets.
 //
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
-//   | per layer: Z, A (A = Z for linear) | batch X | batch Y | two gradient
+//   | per layer: Z, A (A = Z for linear and relu) | batch X | batch Y | two gradient
 //   buffers | a row of zeros | a product's packed panel | 16 spare bytes
 //   | data: train X, Y, permutation, LR and loss per batch | val X, Y | scratch X, Y
 //
@@ -105,7 +105,7 @@ function ensureMemory(end: usize): void {
 }
 
 /** Lays out the model for batches of up to `cap` rows with `slots` optimizer slots; returns the end of the model area. */
-export function layout(cap: i32, slots: i32, linearId: i32): usize {
+export function layout(cap: i32, slots: i32, linearId: i32, reluId: i32): usize {
   batchCap = cap;
   slotCount = slots;
   let count = 0;
@@ -133,12 +133,15 @@ export function layout(cap: i32, slots: i32, linearId: i32): usize {
     setField(l, L_B, <i32>(paramsPtr + (<usize>b << 2)));
     setField(l, L_GW, <i32>(gradsPtr + (<usize>w << 2)));
     setField(l, L_GB, <i32>(gradsPtr + (<usize>b << 2)));
-    const act = <usize>(<usize>cap * <usize>field(l, L_OUT)) << 2;
-    setField(l, L_Z, <i32>top); top = align16(top + act);
-    if (field(l, L_ACT) == linearId) {
+    const actBytes = <usize>(<usize>cap * <usize>field(l, L_OUT)) << 2;
+    setField(l, L_Z, <i32>top); top = align16(top + actBytes);
+    // A linear layer's A is its Z; a relu layer keeps only A (relu(Z) > 0 exactly
+    // where Z > 0, which is all its backward pass asks of Z).
+    const act = field(l, L_ACT);
+    if (act == linearId || act == reluId) {
       setField(l, L_A, field(l, L_Z));
     } else {
-      setField(l, L_A, <i32>top); top = align16(top + act);
+      setField(l, L_A, <i32>top); top = align16(top + actBytes);
     }
   }
   batchXPtr = top; top = align16(top + ((<usize>cap * <usize>inputDim()) << 2));

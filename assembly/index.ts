@@ -12,7 +12,7 @@ import { initFill } from './init';
 import { rngSeed } from './random';
 import * as net from './network';
 import * as opt from './optimizers/index';
-import { ACT_LINEAR } from './kernels/activations';
+import { ACT_LINEAR, ACT_RELU } from './kernels/activations';
 
 export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scratchReserve } from './arena';
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
@@ -24,7 +24,7 @@ export { setOptimizer, resetOptimizer, applyUpdate } from './optimizers/index';
 
 /** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
 export function layout(cap: i32): usize {
-  return arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR);
+  return arena.layout(cap, opt.slotsFor(opt.optimizerKind), ACT_LINEAR, ACT_RELU);
 }
 
 /** Draws every weight from the seed (stream 0), layer by layer, W then b (b is always zero). */

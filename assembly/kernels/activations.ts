@@ -123,6 +123,14 @@ export function sigmoid(v: f32): f32 {
   return e / (1 + e);
 }
 
+// f32.max (NaN if either is, +0 over −0) in a vector lane: V8 compiles the
+// scalar instruction with branches on the operands, mispredicted whenever the
+// larger one is random, and the vector one without.
+@inline
+export function maxf(a: f32, b: f32): f32 {
+  return f32x4.extract_lane(f32x4.max(f32x4.splat(a), f32x4.splat(b)), 0);
+}
+
 /** The max of the last softmaxRow's z. */
 export let softmaxMax: f32 = 0;
 
@@ -131,7 +139,7 @@ export let softmaxMax: f32 = 0;
 @inline
 export function softmaxRow(z: usize, a: usize, cols: i32): f32 {
   let m = load<f32>(z);
-  for (let j = 1; j < cols; j++) m = Mathf.max(m, load<f32>(z + (<usize>j << 2)));
+  for (let j = 1; j < cols; j++) m = maxf(m, load<f32>(z + (<usize>j << 2)));
   let sum: f32 = 0;
   for (let j = 0; j < cols; j++) {
     const e = Mathf.exp(load<f32>(z + (<usize>j << 2)) - m);

@@ -15,8 +15,8 @@
 
 // What the store of a product does with each result r (the epilogue):
 export const EPI_STORE: i32 = 0; //     C = r
-export const EPI_RELU: i32 = 1; //      C = r, and relu(r) at the same offset of `aux` (forward: Z and A in one pass)
-export const EPI_RELU_MASK: i32 = 2; // C = aux > 0 ? r : 0 (backward: dA → dZ of a relu layer whose Z is `aux`)
+export const EPI_RELU: i32 = 1; //      C = relu(r) (forward of a relu layer, which keeps only A: see arena.ts)
+export const EPI_RELU_MASK: i32 = 2; // C = aux > 0 ? r : 0 (backward: dA → dZ of a relu layer whose A is `aux`)
 
 // C[m×n] += A[m×k] · B[k×n]. `pack` is scratch for one B panel: 32 · k bytes.
 export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
@@ -141,8 +141,8 @@ function madd(acc: v128, s: v128, b: v128): v128 {
 function put(p: usize, r: v128, w: i32, epi: i32, auxOff: usize): void {
   const zero = f32x4.splat(0);
   if (epi == EPI_RELU_MASK) r = v128.and(r, f32x4.gt(v128.load(p + auxOff), zero));
+  if (epi == EPI_RELU) r = f32x4.pmax(zero, r);
   putLanes(p, r, w);
-  if (epi == EPI_RELU) putLanes(p + auxOff, f32x4.pmax(zero, r), w);
 }
 
 // Stores the first w (1–4) lanes of r at p.

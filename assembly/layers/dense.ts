@@ -3,8 +3,9 @@
 //   backward: dZ = dA ⊙ act'(Z)  (done by the caller for the output layer)
 //             dW = Xᵀ·dZ,  db = Σ_rows dZ,  dX = dZ·Wᵀ, then dZ of the layer below (skipped for the first layer)
 // The bias is the product's starting row and relu runs in the product's store
-// (both ways), so a relu layer's Z and A, and the dZ below it, are each
-// written once: the same f32 operations in the same order as separate passes.
+// (both ways), so a relu layer's A (it keeps no Z: arena.ts) and the dZ below
+// it are each written once: the same f32 operations in the same order as
+// separate passes.
 import { field, ptrField, alphaOf, L_IN, L_OUT, L_ACT, L_W, L_B, L_GW, L_GB, L_Z, L_A, packPtr, zeroRowPtr } from '../arena';
 import { gemmTN, productNN, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from '../kernels/gemm';
 import { columnSums } from '../kernels/vector';
@@ -15,7 +16,7 @@ export function denseForward(l: i32, x: usize, rows: i32, activate: bool): void 
   const inDim = field(l, L_IN), outDim = field(l, L_OUT);
   const z = ptrField(l, L_Z), a = ptrField(l, L_A);
   const relu = field(l, L_ACT) == ACT_RELU;
-  productNN(z, ptrField(l, L_B), 0, x, ptrField(l, L_W), false, rows, inDim, outDim, packPtr, relu ? EPI_RELU : EPI_STORE, relu ? a : 0);
+  productNN(z, ptrField(l, L_B), 0, x, ptrField(l, L_W), false, rows, inDim, outDim, packPtr, relu ? EPI_RELU : EPI_STORE, 0);
   if (!relu && activate) activationForward(field(l, L_ACT), alphaOf(l), z, a, rows, outDim);
 }
 
@@ -27,7 +28,7 @@ export function denseBackward(l: i32, x: usize, d: usize, dPrev: usize, rows: i3
   if (dPrev == 0) return;
   const relu = field(l - 1, L_ACT) == ACT_RELU;
   productNN(dPrev, zeroRowPtr, 0, d, ptrField(l, L_W), true, rows, outDim, inDim, packPtr,
-    relu ? EPI_RELU_MASK : EPI_STORE, relu ? ptrField(l - 1, L_Z) : 0);
+    relu ? EPI_RELU_MASK : EPI_STORE, relu ? ptrField(l - 1, L_A) : 0);
   if (!relu) denseActivationBackward(l - 1, dPrev, rows);
 }
 

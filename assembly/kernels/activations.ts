@@ -8,6 +8,7 @@
 //   softmax     a_j = e^(z_j - max z) / Σ e^(z_k - max z)   (per row; max keeps e^ finite)
 //               dz_j = a_j (da_j - Σ_k da_k a_k)
 // The js backend (bindings/backend/js/activations.ts) mirrors each f32 operation.
+import { exp2Lanes } from './exp';
 
 export const ACT_LINEAR: i32 = 0;
 export const ACT_RELU: i32 = 1;
@@ -140,8 +141,18 @@ export let softmaxMax: f32 = 0;
 export function softmaxRow(z: usize, a: usize, cols: i32): f32 {
   let m = load<f32>(z);
   for (let j = 1; j < cols; j++) m = maxf(m, load<f32>(z + (<usize>j << 2)));
+  // The exponentials two at a time (kernels/exp.ts: Mathf.exp's bits), summed in column order.
   let sum: f32 = 0;
-  for (let j = 0; j < cols; j++) {
+  const vm = f32x4.splat(m);
+  let j = 0;
+  for (; j + 2 <= cols; j += 2) {
+    const p = <usize>j << 2;
+    const e = exp2Lanes(f32x4.sub(v128.load64_zero(z + p), vm));
+    v128.store64_lane(a + p, e, 0);
+    sum += f32x4.extract_lane(e, 0);
+    sum += f32x4.extract_lane(e, 1);
+  }
+  if (j < cols) {
     const e = Mathf.exp(load<f32>(z + (<usize>j << 2)) - m);
     store<f32>(a + (<usize>j << 2), e);
     sum += e;

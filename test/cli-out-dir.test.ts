@@ -89,6 +89,35 @@ describe('lrlab train --out', () => {
   });
 });
 
+describe('lrlab tutorial --out', () => {
+  it("never writes into a sweep's or a train run's folder, and neither writes into a tutorial's; a tutorial reruns in its own", async () => {
+    const sweepDir = join(tmp, 'sweep-not-tutorial');
+    const tutorialDir = join(tmp, 'a-tutorial');
+    const TUTORIAL = ['tutorial', '--inline', '--epochs', '1'];
+    expect((await lrlab([...SWEEP, '--epochs', '1', '--out', sweepDir])).code).toBe(0);
+    const sweepBefore = await snapshot(sweepDir);
+    const intoSweep = await lrlab([...TUTORIAL, '--out', sweepDir]);
+    expect(intoSweep.code).toBe(EXIT.REFUSED);
+    expect(intoSweep.stderr).toMatch(/^lrlab: --out: .*must not hold another kind of run: it holds sweep\.json/);
+    expect(await snapshot(sweepDir)).toEqual(sweepBefore);
+
+    const first = await lrlab([...TUTORIAL, '--out', tutorialDir]);
+    expect(first.code, first.stderr).toBe(0);
+    const tutorialBefore = await snapshot(tutorialDir);
+    expect([...tutorialBefore.keys()]).toEqual(['report.html', 'results.jsonl', 'tutorial.json']);
+    for (const args of [[...SWEEP, '--epochs', '1'], [...TRAIN, '--epochs', '1', '--overwrite']]) {
+      const r = await lrlab([...args, '--out', tutorialDir]);
+      expect(r.code).toBe(EXIT.REFUSED);
+      expect(r.stderr).toMatch(/^lrlab: --out: .*it holds tutorial\.json, the files of "lrlab tutorial"/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(await snapshot(tutorialDir)).toEqual(tutorialBefore);
+    const again = await lrlab([...TUTORIAL, '--out', tutorialDir]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(existsSync(join(tutorialDir, LOCK_FILE))).toBe(false);
+  });
+});
+
 describe('one run per folder', () => {
   it('a second sweep on a locked folder exits BUSY with one lrlab: line, while the first goes on', async () => {
     const dir = join(tmp, 'busy');

@@ -3,7 +3,7 @@
  * on its exact data, all trials at once on the worker pool, one report
  * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line).
  */
-import { ensureFolder } from '../files/out-dir.js';
+import { prepareOutDir } from '../files/out-dir.js';
 import { join, resolve } from 'node:path';
 import { renderTutorialReport } from '../report/tutorial.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
@@ -46,9 +46,20 @@ export async function tutorialCommand(args: string[]): Promise<number> {
   const epochs = values.epochs === undefined ? TUTORIAL_BASE.epochs : flagInteger('--epochs', values.epochs);
   const workers = values.workers === undefined ? undefined : flagInteger('--workers', values.workers);
   tutorialTrials({ epochs, repeats }); // every spec checked before a worker starts
-  const out = await ensureFolder(resolve(values.out ?? 'runs/tutorial')); // before any run
-  const executor: Executor = values.inline ? new InlineExecutor() : new PoolExecutor(workers === undefined ? {} : { concurrency: workers });
-  const where = values.inline ? 'this thread' : `a pool of ${executor.concurrency} thread${executor.concurrency > 1 ? 's' : ''}`;
+  // --out is checked and locked before any run: a folder, writable, not another kind of run's (a sweep's results.jsonl).
+  const out = resolve(values.out ?? 'runs/tutorial');
+  const lock = await prepareOutDir(out, 'tutorial');
+  try {
+    await writeFileAtomic(join(out, 'tutorial.json'), JSON.stringify({ epochs, repeats }) + '\n'); // marks the folder as a tutorial's
+    return await runAndReport(out, { epochs, repeats, workers, inline: values.inline === true });
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runAndReport(out: string, { epochs, repeats, workers, inline }: { epochs: number; repeats: number; workers?: number; inline: boolean }): Promise<number> {
+  const executor: Executor = inline ? new InlineExecutor() : new PoolExecutor(workers === undefined ? {} : { concurrency: workers });
+  const where = inline ? 'this thread' : `a pool of ${executor.concurrency} thread${executor.concurrency > 1 ? 's' : ''}`;
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);

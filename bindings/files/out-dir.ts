@@ -11,14 +11,21 @@ import { LrlabError } from '../errors.js';
 import { TEMP_MARK } from './atomic.js';
 import { acquireRunLock, alive, type RunLock } from './run-lock.js';
 
-export type RunKind = 'train' | 'sweep' | 'find-lr';
+export type RunKind = 'train' | 'sweep' | 'find-lr' | 'tutorial';
 
 /** The files that say what kind of run a folder holds. */
 const MARKERS: Record<RunKind, readonly string[]> = {
   train: ['model.lrlab', 'history.json', 'history.jsonl', 'experiment.json'],
   sweep: ['sweep.json', 'results.jsonl'],
   'find-lr': ['finder.json'],
+  tutorial: ['tutorial.json'],
 };
+
+/** The marker of an `other` run in a folder; a tutorial's folder holds a results.jsonl too, which is then not a sweep's. */
+function markerOf(other: RunKind, names: Set<string>): string | undefined {
+  const tutorials = names.has('tutorial.json') && !names.has('sweep.json');
+  return MARKERS[other].find((n) => names.has(n) && !(other === 'sweep' && n === 'results.jsonl' && tutorials));
+}
 
 export interface OutDirOptions {
   /** For train: what to do with a finished run's files: refuse (default), replace them (--overwrite), keep them (resuming). */
@@ -53,7 +60,7 @@ export async function prepareOutDir(dir: unknown, kind: RunKind, options: OutDir
   try {
     const names = new Set(await readdir(path));
     for (const other of Object.keys(MARKERS) as RunKind[]) {
-      const found = MARKERS[other].find((n) => names.has(n));
+      const found = markerOf(other, names);
       if (other !== kind && found) {
         throw new LrlabError('INVALID_OPTION', field, path, `must not hold another kind of run: it holds ${found}, the files of "lrlab ${other}"; use another --out`);
       }

@@ -142,6 +142,31 @@ describe('one run per folder', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('two sweeps started at the same moment on one folder: exactly one runs, the other exits BUSY', async () => {
+    const dir = join(tmp, 'busy-together');
+    const args = [...SWEEP, '--epochs', '100000', '--out', dir];
+    const start = () => {
+      const child = spawn(process.execPath, ['bin/lrlab.js', ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (chunk) => { stderr += chunk; });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      return { child, exited, stderr: () => stderr };
+    };
+    const runs = [start(), start()];
+    try {
+      // The sweeps are far longer than any start-up: the first exit is the refused one.
+      const [first, code] = await Promise.race(runs.map((r) => r.exited.then((c) => [r, c] as const)));
+      expect(code).toBe(EXIT.BUSY);
+      expect(first.stderr().trim().split('\n')).toHaveLength(1);
+      const other = runs.find((r) => r !== first)!;
+      expect(first.stderr()).toMatch(new RegExp(`^lrlab: --out: .*is in use by lrlab sweep \\(pid ${other.child.pid} `));
+      expect(other.child.exitCode).toBeNull();
+    } finally {
+      for (const r of runs) r.child.kill('SIGKILL');
+    }
+    await Promise.all(runs.map((r) => r.exited));
+  });
+
   it('takes over a lock left by a dead process', async () => {
     const dir = join(tmp, 'stale');
     await mkdir(dir);

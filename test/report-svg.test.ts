@@ -204,7 +204,7 @@ describe('marks', () => {
     const d = (svg: string) => svg.match(/d="([^"]+)"/)![1];
     expect(d(line([[0, 10], [5, 10], [10, 10], [15, 20], [20, 20]], { color: '#000', step: true }))).toBe('M0,10H15V20H20');
     expect(d(line([[0, 10], [5, 10], [10, NaN], [15, 20], [20, 30]], { color: '#000', step: true }))).toBe('M0,10H5M15,20H20V30');
-    expect(d(line([[0, 10], [5, 10], [10, 12.345]], { color: '#000' }))).toBe('M0,10L5,10L10,12.35');
+    expect(d(line([[0, 10], [5, 10], [10, 12.345]], { color: '#000' }))).toBe('M0,10L5,10L10,12.3');
     expect(line([[NaN, 1]], { color: '#000' })).toBe('');
   });
 });

@@ -219,6 +219,8 @@ function curveGrid(input: GridChartInput, metric: Metric, y: (height: number) =>
   for (const r of results) if (r.history?.loss.length) xs.push(r.history.epoch?.[0] ?? 0, epochsOf(r.history).at(-1)!);
   const x = epochScale(xs, width, 3);
   const yScale = y(height);
+  // No more points than the panel has pixel columns: the min and max of each bucket keep the envelope at that resolution.
+  const maxPoints = Math.min(MAX_POINTS, width);
   const series = (h: History) => (metric === 'loss' ? [h.loss, h.valLoss] : [h.accuracy, h.valAccuracy]);
   return smallMultiples({
     title: `${metric === 'loss' ? 'Loss' : 'Accuracy'} curves of each trial`,
@@ -235,7 +237,7 @@ function curveGrid(input: GridChartInput, metric: Metric, y: (height: number) =>
         const epochs = epochsOf(r.history);
         series(r.history).forEach((ys, k) => {
           if (!ys?.length) return;
-          const pts = seriesPoints(epochs, ys, MAX_POINTS, x, (v) => (metric === 'loss' || Number.isFinite(v) ? yScale(value(v)) : NaN));
+          const pts = seriesPoints(epochs, ys, maxPoints, x, (v) => (metric === 'loss' || Number.isFinite(v) ? yScale(value(v)) : NaN));
           lines += line(pts, { color: k ? COLORS.validation : COLORS.train, width: 1.6, dash: k ? '5 2' : undefined, series: `${r.id} ${k ? 'validation' : 'train'}` });
         });
       }

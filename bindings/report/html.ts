@@ -331,7 +331,7 @@ export async function renderSweepReport(input: SweepReportInput): Promise<string
     figure('loss-grid', lossGridChart(gridInput),
       `<strong>Loss curves.</strong> One panel per trial: columns are ${e(across)}` +
       (down ? `, rows are ${e(down)}` : '') +
-      `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves longer than a few hundred epochs are downsampled (keeping each bucket’s min and max).`),
+      `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves with more epochs than a panel has pixels across are downsampled (keeping each bucket’s min and max).`),
     figure('accuracy-grid', accuracyGridChart(gridInput),
       `<strong>Accuracy curves.</strong> Same grid as the loss curves: train accuracy solid${anyVal ? ', validation accuracy dashed' : ''}.`),
     figure('lr-schedules', scheduleChart(gridInput),

@@ -12,10 +12,10 @@ export function esc(value: unknown): string {
   return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
-/** A coordinate with at most 2 decimals ("12.5", "3", never "NaN": non-finite becomes 0). */
+/** A coordinate with at most 1 decimal ("12.5", "3", never "NaN": non-finite becomes 0); a tenth of a pixel is below what a screen shows. */
 export function px(v: number): string {
-  if (!Number.isFinite(v)) return '0';
-  return String(Math.round(v * 100) / 100);
+  const r = Math.round(v * 10) / 10;
+  return r === r && r !== Infinity && r !== -Infinity ? String(r) : '0';
 }
 
 type Attrs = Record<string, string | number | undefined | null | false>;

@@ -19,20 +19,10 @@ export interface Scale {
   label(v: number): string;
 }
 
-const clamp01 = (t: number) => (t < 0 ? 0 : t > 1 ? 1 : t);
-
-function make(type: Scale['type'], domain: [number, number], range: [number, number], t: (v: number) => number,
+/** The scale function with its axis' data attached. */
+function withAxis(f: (v: number) => number, type: Scale['type'], domain: [number, number], range: [number, number],
   ticks: Scale['ticks'], label: Scale['label']): Scale {
-  const f = ((v: number) => {
-    const u = t(v);
-    return range[0] + (Number.isFinite(u) ? clamp01(u) : u > 0 ? 1 : 0) * (range[1] - range[0]);
-  }) as Scale;
-  f.type = type;
-  f.domain = domain;
-  f.range = range;
-  f.ticks = ticks;
-  f.label = label;
-  return f;
+  return Object.assign(f, { type, domain, range, ticks, label });
 }
 
 /** The tick step of a linear axis: 1, 2 or 5 × 10^k, giving about `count` ticks over the span (as d3's ticks). */
@@ -74,7 +64,13 @@ export interface LinearOptions {
 export function linearScale(domain: [number, number], range: [number, number], o: LinearOptions = {}): Scale {
   const [lo, hi] = domain[1] > domain[0] ? domain : domain[0] === domain[1] ? [domain[0] - 0.5, domain[0] + 0.5] as [number, number] : domain;
   const ticks = (count = o.ticks ?? 5) => linearTicks(Math.min(lo, hi), Math.max(lo, hi), count, o.minStep);
-  return make('linear', [lo, hi], range, (v) => (v - lo) / (hi - lo), ticks, o.format ?? linearLabel(() => ticks()));
+  const r0 = range[0], dr = range[1] - range[0], inv = 1 / (hi - lo);
+  // Clamped to the range; NaN goes to its start. (Called for every point of every curve: kept to plain arithmetic.)
+  const f = (v: number) => {
+    const u = (v - lo) * inv;
+    return r0 + (u > 0 ? (u < 1 ? u : 1) : 0) * dr;
+  };
+  return withAxis(f, 'linear', [lo, hi], range, ticks, o.format ?? linearLabel(() => ticks()));
 }
 
 /** Tick values for a log axis: the powers of ten in [lo, hi], with 2× and 5× (or 3×) when that range spans few decades. */
@@ -107,7 +103,12 @@ export function logScale(domain: [number, number], range: [number, number], valu
   const chosen = values ?? logTicks(lo, hi);
   // Fewer than two ticks in a narrow domain: fall back to the domain's ends.
   const ticks = () => (chosen.length >= 2 ? chosen : [lo, hi]);
-  return make('log', [lo, hi], range, (v) => (v > 0 ? Math.log(v / lo) / span : -Infinity), ticks, logLabel);
+  const r0 = range[0], dr = range[1] - range[0], logLo = Math.log(lo), inv = 1 / span;
+  const f = (v: number) => {
+    const u = v > 0 ? (Math.log(v) - logLo) * inv : 0;
+    return r0 + (u > 0 ? (u < 1 ? u : 1) : 0) * dr;
+  };
+  return withAxis(f, 'log', [lo, hi], range, ticks, logLabel);
 }
 
 /** Evenly spaced bands for categories (the sensitivity to an optimizer, a heatmap's cells). */

@@ -1,7 +1,7 @@
 // kill -9 of a real `node bin/lrlab.js` at each phase of a sweep (writing
 // sweep.json, the first trial, mid-sweep with a half-written results line,
 // writing the report) and of train (mid-training, writing the model, the
-// history, the report), then the same command again: nothing lost, nothing
+// history, the report; a resumed run mid-training), then the same command again: nothing lost, nothing
 // recorded twice, every result bit for bit an uninterrupted run's, the model
 // file loads and the killed process's lock is taken over.
 //
@@ -208,6 +208,18 @@ describe('kill -9 during train, then the same command', () => {
       await check(c.fault, dir);
     }, 60_000);
   }
+
+  it('train --resume: mid-training: the lines past the last save are dropped, the rerun equals an uninterrupted run', async () => {
+    const dir = join(tmp, 'train-resume-epoch');
+    const first = await lrlab([...TRAIN.slice(0, -1), '3', '--out', dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const resume = ['train', '--resume', dir, '--epochs', String(EPOCHS)];
+    await killAt(resume, 'epoch:5');
+    expect(lines(await readFile(join(dir, 'history.jsonl'), 'utf8'))).toHaveLength(5); // 3 saved, 2 of the killed resume
+    const rerun = await lrlab(resume);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    await check('train --resume: mid-training', dir);
+  }, 60_000);
 
   it('train: writing the report: the finished model and history are kept, the rerun refuses to replace them, --overwrite redoes it', async () => {
     const dir = join(tmp, 'train-write-report');

@@ -4,7 +4,8 @@
  * finished epoch, appended as it ends, so another process can follow the run),
  * then at the end model.lrlab, history.json and report.html.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { writeFileAtomic } from '../files/atomic.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LrlabError } from '../errors.js';
@@ -49,11 +50,21 @@ export function epochLine(logs: EpochLogs): string {
 /**
  * Appends each epoch's line to DIR/history.jsonl with one write, so a reader
  * sees whole lines only (a line is complete once its newline is there). A new
- * run starts the file empty; a resumed one appends to it.
+ * run starts the file empty; a resumed one keeps the lines of the `kept` epochs
+ * its saved model holds and appends after them: the lines a killed run wrote
+ * past its last save are dropped, or the rerun would log those epochs twice.
  */
-export function epochLog(dir: string, fresh: boolean): (logs: EpochLogs) => void {
+export async function epochLog(dir: string, kept: number): Promise<(logs: EpochLogs) => void> {
   const path = join(dir, RUN_FILES.log);
-  if (fresh) writeFileSync(path, '');
+  const text = kept === 0 ? '' : await readFile(path, 'utf8').catch(() => '');
+  const lines = text.split('\n').filter((line) => {
+    try {
+      return (JSON.parse(line) as { epoch?: unknown }).epoch as number < kept;
+    } catch {
+      return false; // an empty or cut-off line
+    }
+  });
+  await writeFileAtomic(path, lines.map((l) => l + '\n').join(''));
   return (logs) => appendFileSync(path, epochLine(logs));
 }
 

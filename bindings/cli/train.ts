@@ -17,6 +17,7 @@ import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES, type SavedRun 
 import { LrlabError } from '../errors.js';
 import { validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { decodeModel } from '../serialize.js';
 
 export const TRAIN_FLAGS = flagSet(defineFlags({
   out: { type: 'string', arg: 'DIR', help: 'where to write the report, model and history (default runs/train)' },
@@ -76,7 +77,7 @@ export async function trainCommand(args: string[]): Promise<number> {
 
 async function trainAndSave(spec: ExperimentSpec, out: string, resumed: SavedRun | undefined, every: number, threads: number | undefined, signal: AbortSignal): Promise<number> {
   if (!resumed) await writeFileAtomic(join(out, RUN_FILES.spec), JSON.stringify(spec, null, 2) + '\n');
-  const log = epochLog(out, !resumed);
+  const log = await epochLog(out, resumed ? decodeModel(resumed.model).header.epochsTrained : 0);
   const print = (logs: EpochLogs) => {
     if ((logs.epoch + 1) % every !== 0 && logs.epoch !== 0 && logs.epoch + 1 !== spec.epochs) return;
     const parts = [`epoch ${String(logs.epoch + 1).padStart(4)}`, `loss ${fmt(logs.loss)}`];

@@ -35,29 +35,39 @@ describe('recommendLr', () => {
     expect(first.cost.rangeTestEpochs).toBeCloseTo((first.evidence.finder!.lrs.length * 16) / 140, 1);
   });
 
-  it('the default budget is 8 × epochs; the answer sits between the best tried LR\'s neighbours, inside its range', async () => {
+  it('the default budget is 8 × epochs; the answer is read from the smooth fit over every run, inside its range', async () => {
     const rec = await recommendLr(SPEC);
     expect(rec.cost.budget).toBe(80);
     expect(rec.cost.epochs).toBeLessThanOrEqual(80);
     expect(rec.objective).toBe('final');
     const lrs = rec.evidence.lrs; // in increasing LR
-    const best = lrs.reduce((a, b) => (b.mean < a.mean ? b : a));
-    const i = lrs.indexOf(best);
-    // The minimum of the parabola through the best and its neighbours, or the best itself.
-    expect(rec.lr).toBeGreaterThan(lrs[i - 1]?.lr ?? best.lr / 1.0001);
-    expect(rec.lr).toBeLessThan(lrs[i + 1]?.lr ?? best.lr * 1.0001);
-    if (rec.lr !== best.lr) {
-      const [x1, x2, x3] = [lrs[i - 1]!, best, lrs[i + 1]!].map((e) => Math.log10(e.lr));
-      const [y1, y2, y3] = [lrs[i - 1]!, best, lrs[i + 1]!].map((e) => Math.log(e.mean));
-      // Vertex of the parabola through three points (Brent): x2 − ½·[(x2−x1)²(y2−y3) − (x2−x3)²(y2−y1)] / [(x2−x1)(y2−y3) − (x2−x3)(y2−y1)].
-      const vertex = x2! - 0.5 * ((x2! - x1!) ** 2 * (y2! - y3!) - (x2! - x3!) ** 2 * (y2! - y1!)) / ((x2! - x1!) * (y2! - y3!) - (x2! - x3!) * (y2! - y1!));
-      expect(rec.lr).toBeCloseTo(10 ** vertex, 3);
-      expect(rec.explanation).toMatch(/^lr = \S+ .*is the minimum of a parabola through the best tried LR/);
-    } else {
-      expect(rec.explanation).toMatch(/^lr = \S+ .*gives the lowest mean final validation loss/);
-    }
+    // Every run has its own seed: spec.seed, +1, +2, … in the order they were planned.
+    const seeds = lrs.flatMap((e) => e.seeds).sort((a, b) => a - b);
+    expect(seeds).toEqual(Array.from({ length: rec.cost.runs }, (_, i) => SPEC.seed! + i));
+    // The choice is the middle (log scale) of the fit's band within 5 % of its minimum: inside the tried span
+    // and the range, and the fit it was read from is in the evidence.
+    const { fit } = rec.evidence;
+    expect(fit.lrs.length).toBe(fit.values.length);
+    expect(Math.min(...fit.values)).toBeCloseTo(fit.minimum.value, 12);
+    const inBand = fit.lrs.filter((_, i) => fit.values[i]! <= fit.minimum.value * 1.05);
+    expect(rec.lr).toBeGreaterThanOrEqual(Math.min(...inBand) / 1.001);
+    expect(rec.lr).toBeLessThanOrEqual(Math.max(...inBand) * 1.001);
+    expect(rec.lr).toBeGreaterThanOrEqual(lrs[0]!.lr);
+    expect(rec.lr).toBeLessThanOrEqual(lrs[lrs.length - 1]!.lr);
     expect(rec.range[0]).toBeLessThanOrEqual(rec.lr);
     expect(rec.range[1]).toBeGreaterThanOrEqual(rec.lr);
+    // Never at or above an LR where a run diverged, when the fit's minimum is below it.
+    for (const e of lrs.filter((x) => x.diverged > 0 && x.lr > fit.minimum.lr)) expect(rec.lr).toBeLessThan(e.lr);
+    expect(rec.explanation).toMatch(/^lr = \S+ .*is the middle of the band where a smooth fit of the final validation loss/);
+  });
+
+  it.each([30, 45, 61, 100])('never trains more than its budget of %i epochs, the range test included', async (budget) => {
+    const rec = await recommendLr(SPEC, { budget });
+    expect(rec.cost.epochs).toBeLessThanOrEqual(budget);
+    const trained = rec.evidence.lrs.reduce((n, e) => n + e.epochs, 0);
+    expect(trained + rec.cost.rangeTestEpochs).toBeLessThanOrEqual(budget + 0.01);
+    // It spends what it can: less than one more full run is left over.
+    expect(budget - rec.cost.epochs).toBeLessThan(SPEC.epochs);
   });
 
   it('is deterministic for a seed, and the worker pool gives the same advice as inline', async () => {

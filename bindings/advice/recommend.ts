@@ -6,39 +6,45 @@
  * 1. The LR range test runs on the training batch size (the best LR moves
  *    with it), and only CENTRES the search: its valley is a prior, not the answer
  *    (it sees a hundred steps of training loss, not the end of a run).
- * 2. A coarse log grid around the prior, a decade apart, each run for the full
- *    `spec.epochs`: the objective is the loss at the end of a real run, and a
- *    short run favours fast starters that overfit later. While the best point
- *    is at an edge of the grid the search walks a decade further that way (the
- *    prior can be off by more than a decade, e.g. on a long loss plateau).
- * 3. Coarse to fine: half a decade, then a quarter, on each side of the best so
- *    far, then repeats with other seeds of the best candidates while the budget
- *    lasts: one seed is noisy, and good bands between two decades are missed.
- * 4. Every comparison is between runs of the same length (all full-length), so
- *    no trial is ranked against one that trained for a different budget. A run
- *    the divergence guard stops costs only the epochs it trained.
- * 5. The choice is by a stated objective: `final` (the validation loss at the
- *    end of training, the default) or `best` (its lowest epoch, the default
- *    when the spec stops early). An LR with any diverged run is never chosen.
+ * 2. Every run trains for the full `spec.epochs`, so every comparison is
+ *    between runs of the same length: a short run favours fast starters that
+ *    overfit later. A run the divergence guard stops costs only the epochs it
+ *    trained.
+ * 3. Every run has its own seed (spec.seed, +1, +2, … in the order they are
+ *    planned), so one seed's luck at a group of LRs cannot look like a good band.
+ * 4. A coarse grid a decade apart around the prior, walking a decade further
+ *    while the fit's minimum sits at an edge (the prior can be off by more than
+ *    a decade, e.g. on a long loss plateau); then the rest of the budget is
+ *    spent near the current choice, on the LRs half and a quarter of a decade
+ *    around it that are farthest from any run so far: repeats and refinement
+ *    in one.
+ * 5. The choice is read from a smooth fit over ALL runs (fit.ts), never from
+ *    one run: the middle of the band where the fitted objective is within 5 %
+ *    of its minimum. It is by a stated objective: `final` (the validation loss
+ *    at the end of training, the default; each run's is read as the mean of
+ *    its last tenth of epochs, which removes the epoch-to-epoch noise) or
+ *    `best` (its lowest epoch, the default when the spec stops early). The choice stays below the lowest LR
+ *    above the fit's minimum at which a run diverged (and above the highest
+ *    below it).
  *
  * Runs go through an Executor (inline, the worker pool, Web Workers): each
- * stage is one batch of trials, and every decision is made from complete
- * stages, so the result is the same for the same spec and seed whatever the
- * executor. The budget counts epochs trained, the range test included (its
- * steps × batch size / training rows).
+ * stage is one batch of trials whose size does not depend on the executor, and
+ * every decision is made from complete stages, so the result is the same for
+ * the same spec and seed whatever the executor. The budget counts epochs
+ * trained, the range test included (its steps × batch size / training rows).
  */
-import { bestLoss, finalLoss } from '../diagnostics/results.js';
+import { bestLoss, hasCurve, judgedLossSeries } from '../diagnostics/results.js';
 import { fmtLoss, fmtValue, meanStd } from '../diagnostics/stats.js';
 import { LrlabError } from '../errors.js';
 import { experimentData, validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { findLr, type FindLrResult } from '../finder.js';
 import { normalizeOptimizer } from '../spec.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
-import { runSweep } from '../sweep/run.js';
-import { validateSweep } from '../sweep/spec.js';
+import { expandSweep, validateSweep } from '../sweep/spec.js';
+import type { TrialTask } from '../sweep/trial.js';
 import type { TrialResult } from '../sweep/types.js';
 import { checkChoice, checkKeys, checkObject, numberOr } from '../validate.js';
-import { minOf } from '../extent.js';
+import { CHOICE_TOLERANCE, chooseFromFit, tidy, type FitChoice } from './fit.js';
 
 export type AdviceObjective = 'final' | 'best';
 
@@ -54,15 +60,17 @@ export interface RecommendOptions {
   onProgress?(progress: { stage: Stage; spent: number; budget: number }): void;
 }
 
-export type Stage = 'range test' | 'coarse' | 'edge' | 'half' | 'fine' | 'repeat';
+export type Stage = 'range test' | 'coarse' | 'edge' | 'refine';
 
 /** What one learning rate's runs showed. */
 export interface LrEvidence {
   lr: number;
   /** The stage that first tried it. */
   stage: Stage;
-  /** The objective's value of each run (one per seed), null for a run that diverged. */
+  /** The objective's value of each run (for `final`, the mean of its last tenth of epochs), null for a run that diverged. */
   values: (number | null)[];
+  /** The seed of each run. */
+  seeds: number[];
   /** Mean and sample standard deviation over the runs; mean Infinity when any diverged. */
   mean: number;
   std: number;
@@ -73,7 +81,7 @@ export interface LrEvidence {
 
 export interface Recommendation {
   lr: number;
-  /** The tried LRs around `lr` whose mean objective is within RANGE_TOLERANCE of the best. */
+  /** The LRs around the fit's minimum whose fitted objective is within RANGE_TOLERANCE of it. */
   range: [number, number];
   objective: AdviceObjective;
   cost: { epochs: number; budget: number; runs: number; rangeTestEpochs: number };
@@ -84,18 +92,25 @@ export interface Recommendation {
     prior: number;
     /** Every LR tried, in increasing order. */
     lrs: LrEvidence[];
+    /** The smooth fit of the objective over every finite run the choice was read from (fit.ts). */
+    fit: { minimum: { lr: number; value: number }; lrs: number[]; values: number[] };
   };
   explanation: string;
 }
 
-/** The coarse grid: a decade apart around the prior (the first `units` of these when the budget is small). */
-const COARSE_STEP = 1;
+/** The coarse grid: a decade apart around the prior (the first of these when the budget is small). */
 const COARSE_OFFSETS = [0, -1, 1];
 const MAX_WALKS = 2;
-/** Then half a decade, then a quarter, around the best so far. */
-const REFINE: Array<[number, Stage]> = [[0.5, 'half'], [0.25, 'fine']];
-/** The range reported: mean objective within 10% of the best. */
+/** Decades: a fit minimum this close to the outermost tried LR is at the edge. */
+const EDGE = 0.25;
+/** Where the rest of the budget goes: these offsets (decades) around the current choice. */
+const REFINE_OFFSETS = [-0.5, 0.5, -0.25, 0.25, 0];
+/** Runs per refinement stage: a constant, so that the plan does not depend on the executor. */
+const REFINE_BATCH = 2;
+/** The range reported: fitted objective within 10% of its minimum. */
 export const RANGE_TOLERANCE = 0.1;
+/** The `final` objective of a run: the mean validation loss of its last tenth of epochs. */
+const TAIL_FRACTION = 0.1;
 const FINDER_STEPS = 100;
 const MIN_FINDER_STEPS = 10;
 const KEYS = ['budget', 'objective', 'executor', 'signal', 'onProgress'];
@@ -138,7 +153,7 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
     try {
       const found = await findLr(spec, { steps });
       finder = { lrs: found.lrs, losses: found.losses, smoothed: found.smoothed, suggestions: found.suggestions, stoppedEarly: found.stoppedEarly, batchSize };
-      prior = found.suggestions.valley;
+      prior = tidy(found.suggestions.valley);
       spent += found.lrs.length * perStep;
     } catch (error) {
       // Too few finite losses to suggest anything: centre on the optimizer's default.
@@ -148,13 +163,13 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
   const rangeTestEpochs = spent;
   progress('range test');
 
-  const seedOf = (repeat: number) => (spec.seed ?? 0) + repeat;
-  const record = (r: TrialResult, stage: Stage) => {
+  const record = (r: TrialResult, seed: number, stage: Stage) => {
     const lr = Number(r.params['optimizer.lr']);
-    const e = tried.get(lr) ?? { lr, stage, values: [], mean: NaN, std: NaN, diverged: 0, epochs: 0 };
-    const value = r.status === 'diverged' || r.status === 'failed' ? NaN : objective === 'final' ? finalLoss(r) : bestLoss(r);
-    const ok = Number.isFinite(value);
+    const e = tried.get(lr) ?? { lr, stage, values: [], seeds: [], mean: NaN, std: NaN, diverged: 0, epochs: 0 };
+    const value = r.status === 'diverged' || r.status === 'failed' ? NaN : objective === 'final' ? tailLoss(r) : bestLoss(r);
+    const ok = Number.isFinite(value) && value > 0;
     e.values.push(ok ? value : null);
+    e.seeds.push(seed);
     if (!ok) e.diverged++;
     const trained = r.history?.epoch.length ?? 0;
     e.epochs += trained;
@@ -166,139 +181,152 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
     tried.set(lr, e);
   };
   /**
-   * Trains each LR once more, with its next unused seed, when the budget holds them all at full
-   * length (a run the guard stops costs less); false when it does not.
+   * Trains each LR once, each run with the next unused seed, in one executor batch, when the budget
+   * holds them all at full length (a run the guard stops costs less); false when it does not.
    */
   const run = async (lrs: number[], stage: Stage): Promise<boolean> => {
-    const fresh = [...new Set(lrs)];
-    if (fresh.length === 0 || spent + fresh.length * epochs > budget + 1e-9) return false;
-    // One sweep (one executor batch) per seed, so runs of different LRs train in parallel.
-    const byRepeat = new Map<number, number[]>();
-    for (const lr of fresh) {
-      const repeat = tried.get(lr)?.values.length ?? 0;
-      byRepeat.set(repeat, [...(byRepeat.get(repeat) ?? []), lr]);
-    }
-    for (const [repeat, group] of byRepeat) {
-      const sweep = validateSweep({ base: { ...spec, seed: seedOf(repeat) }, axes: { 'optimizer.lr': group } });
-      const results = await runSweep(sweep, { executor, signal: options.signal });
-      for (const r of results) record(r, stage);
-    }
+    if (lrs.length === 0 || spent + lrs.length * epochs > budget + 1e-9) return false;
+    const planned = lrs.map((lr, k) => {
+      const seed = (spec.seed ?? 0) + runs + k;
+      const [trial] = expandSweep(validateSweep({ base: { ...spec, seed }, axes: { 'optimizer.lr': [lr] } }));
+      return { task: { trial: trial! } as TrialTask, seed };
+    });
+    const outcomes = new Map<string, TrialResult>();
+    await executor.run(planned.map((p) => p.task), (o) => { outcomes.set(o.result.id, o.result); }, options.signal);
+    if (options.signal?.aborted) throw new LrlabError('ABORTED', 'recommend.signal', 'aborted', 'stopped before the search ended');
+    // In plan order, whatever order the executor finished them in.
+    for (const p of planned) record(outcomes.get(p.task.trial.id)!, p.seed, stage);
     progress(stage);
     return true;
   };
   const step = (lr: number, decades: number) => tidy(lr * 10 ** decades);
-  const bestLr = () => rank()[0]!.lr;
-  const rank = () => [...tried.values()].sort((a, b) => a.mean - b.mean || a.lr - b.lr);
+  const choose = (): FitChoice | null => fitChoice([...tried.values()]);
 
-  // 2. A decade grid around the prior; while the best sits on an edge, walk a decade further.
+  // 2. A decade grid around the prior; while the fit's minimum sits on an edge, walk a decade further.
   const units = Math.floor((budget - spent) / epochs + 1e-9);
-  const offsets = COARSE_OFFSETS.slice(0, Math.max(1, Math.min(COARSE_OFFSETS.length, units)));
-  await run(offsets.map((k) => step(prior, k * COARSE_STEP)), 'coarse');
+  await run(COARSE_OFFSETS.slice(0, Math.max(1, Math.min(COARSE_OFFSETS.length, units))).map((k) => step(prior, k)), 'coarse');
   for (let walks = 0; walks < MAX_WALKS; walks++) {
-    const sorted = [...tried.keys()].sort((a, b) => a - b);
-    const best = bestLr();
-    const atTop = best === sorted[sorted.length - 1] && Number.isFinite(tried.get(best)!.mean);
-    const next = best === sorted[0] ? step(best, -COARSE_STEP) : atTop ? step(best, COARSE_STEP) : null;
+    const next = edgeStep([...tried.values()], choose());
     if (next === null || !(await run([next], 'edge'))) break;
   }
-  // 3. Halve the step twice around the best (the better neighbour's side first when only one fits),
-  //    then repeat the best candidates with other seeds while the budget lasts.
-  for (const [decades, stage] of REFINE) {
-    const best = tried.get(bestLr())!;
-    const sides = [step(best.lr, -decades), step(best.lr, decades)].filter((lr) => !tried.has(lr));
-    const neighbour = (lr: number) => tried.get(step(best.lr, Math.sign(Math.log(lr / best.lr)) * 2 * decades))?.mean ?? Infinity;
-    sides.sort((a, b) => neighbour(a) - neighbour(b));
-    if (!(await run(sides, stage))) await run(sides.slice(0, 1), stage);
-  }
+  // 3. The rest of the budget near the current choice: the offsets farthest from any run so far.
   while (spent + epochs <= budget + 1e-9) {
-    const top = rank().filter((e) => Number.isFinite(e.mean)).slice(0, 2);
-    if (top.length === 0) break;
-    // Repeat the leader; when it already has more seeds than the runner-up, repeat the runner-up.
-    const pick = top.length > 1 && top[0]!.values.length > top[1]!.values.length ? top[1]! : top[0]!;
-    if (!(await run([pick.lr], 'repeat'))) break;
+    const choice = choose();
+    if (choice === null) break;
+    const [low, high] = allowedSpan([...tried.values()], choice.minimum.lr);
+    const picks: number[] = [];
+    const at = [...tried.keys()].map(Math.log10);
+    for (let k = 0; k < REFINE_BATCH; k++) {
+      let pick: number | null = null, far = -1;
+      for (const d of REFINE_OFFSETS) {
+        const lr = step(choice.lr, d);
+        if (lr <= low || lr >= high) continue;
+        const distance = Math.min(...at.map((x) => Math.abs(x - Math.log10(lr))));
+        if (distance > far + 1e-9) { far = distance; pick = lr; }
+      }
+      if (pick === null) break;
+      picks.push(pick);
+      at.push(Math.log10(pick));
+    }
+    if (picks.length === 0) break;
+    if (!(await run(picks, 'refine')) && !(await run(picks.slice(0, 1), 'refine'))) break;
   }
 
   const ordered = [...tried.values()].sort((a, b) => a.lr - b.lr);
-  const leader = rank()[0]!;
-  if (!Number.isFinite(leader.mean)) {
+  const choice = choose();
+  if (choice === null) {
     throw new LrlabError('INVALID_DATA', 'spec', spec.optimizer.lr ?? optimizer.lr,
       `gave no learning rate whose runs all ended finite (tried ${ordered.map((e) => fmtValue(e.lr)).join(', ')}): check the data and the model`);
   }
-  const range = rangeAround(ordered, leader);
-  const lr = parabolicMinimum(ordered, leader);
-  if (lr < range[0]) range[0] = lr;
-  if (lr > range[1]) range[1] = lr;
+  const fit = { minimum: choice.minimum, lrs: choice.curve.lrs, values: choice.curve.values };
   return {
-    lr, range, objective,
+    lr: choice.lr, range: choice.range, objective,
     cost: { epochs: round(spent), budget, runs, rangeTestEpochs: round(rangeTestEpochs) },
-    evidence: { finder, prior, lrs: ordered },
-    explanation: explain(lr, leader, range, ordered, objective, prior, finder !== null, batchSize, spent, epochs),
+    evidence: { finder, prior, lrs: ordered, fit },
+    explanation: explain(choice, ordered, objective, prior, finder !== null, batchSize, spent, epochs, runs),
   };
 }
 
 /**
- * The minimum of the parabola through the leader and its nearest tried neighbour on each side, in
- * log LR and log loss (Brent's parabolic step): it reads between the grid points and averages the
- * noise of three runs instead of trusting one. It stays between the two neighbours, and is the
- * leader itself when a side has no finite neighbour or the three points do not bend upwards.
+ * The LRs a choice may lie strictly between: the nearest LRs below and above `lr` at which a run
+ * diverged (0 and Infinity when none did).
  */
-function parabolicMinimum(ordered: LrEvidence[], leader: LrEvidence): number {
-  const i = ordered.indexOf(leader);
-  const a = ordered[i - 1], c = ordered[i + 1];
-  if (!a || !c || !Number.isFinite(a.mean) || !Number.isFinite(c.mean) || !(a.mean > 0 && leader.mean > 0 && c.mean > 0)) return leader.lr;
-  const [x1, x2, x3] = [a.lr, leader.lr, c.lr].map(Math.log10) as [number, number, number];
-  const [y1, y2, y3] = [a.mean, leader.mean, c.mean].map(Math.log) as [number, number, number];
-  const num = (x2 - x1) ** 2 * (y2 - y3) - (x2 - x3) ** 2 * (y2 - y1);
-  const den = (x2 - x1) * (y2 - y3) - (x2 - x3) * (y2 - y1);
-  if (!(den < 0 || den > 0)) return leader.lr;
-  const vertex = x2 - num / (2 * den);
-  // Convex (the leader is the lowest of the three, so a bend upwards is the rule) and inside the bracket.
-  if (!(vertex > x1 && vertex < x3)) return leader.lr;
-  return tidy(10 ** vertex);
+function allowedSpan(evidence: LrEvidence[], lr: number): [number, number] {
+  let low = 0, high = Infinity;
+  for (const e of evidence) {
+    if (e.diverged === 0) continue;
+    if (e.lr > lr) high = Math.min(high, e.lr);
+    else low = Math.max(low, e.lr);
+  }
+  return [low, high];
 }
 
-/** The contiguous tried LRs around the leader whose mean is within RANGE_TOLERANCE of it. */
-function rangeAround(ordered: LrEvidence[], leader: LrEvidence): [number, number] {
-  const limit = leader.mean * (1 + RANGE_TOLERANCE);
-  let lo = ordered.indexOf(leader), hi = lo;
-  while (lo > 0 && ordered[lo - 1]!.mean <= limit) lo--;
-  while (hi < ordered.length - 1 && ordered[hi + 1]!.mean <= limit) hi++;
-  return [ordered[lo]!.lr, ordered[hi]!.lr];
+/** The fit over every finite run, on the span of tried LRs around the best run that no divergence cuts. */
+function fitChoice(evidence: LrEvidence[]): FitChoice | null {
+  const finite = evidence.filter((e) => e.diverged === 0);
+  if (finite.length === 0) return null;
+  const leader = finite.reduce((a, b) => (b.mean < a.mean ? b : a));
+  const [low, high] = allowedSpan(evidence, leader.lr);
+  const inside = finite.filter((e) => e.lr > low && e.lr < high);
+  const points = inside.flatMap((e) => e.values.map((value) => ({ lr: e.lr, value: value! })));
+  const lrs = inside.map((e) => e.lr);
+  const domain: [number, number] = [Math.min(...lrs), Math.max(...lrs)];
+  return chooseFromFit(points, domain, RANGE_TOLERANCE);
 }
 
-function explain(lr: number, leader: LrEvidence, range: [number, number], ordered: LrEvidence[], objective: AdviceObjective,
-  prior: number, hadFinder: boolean, batchSize: number, spent: number, epochs: number): string {
-  const what = objective === 'final' ? 'final validation loss' : 'best-epoch validation loss';
-  const seeds = leader.values.length;
-  const spread = seeds > 1 ? ` ± ${fmtLoss(leader.std)} over ${seeds} seeds` : ' (one seed)';
-  const above = ordered.filter((e) => e.lr > range[1]);
-  const below = ordered.filter((e) => e.lr < range[0]);
-  const side = (list: LrEvidence[], word: string) => {
-    if (list.length === 0) return `nothing ${word} ${fmtValue(word === 'above' ? range[1] : range[0])} was tried`;
-    const diverged = list.filter((e) => e.diverged > 0).length;
-    const worst = list.filter((e) => Number.isFinite(e.mean));
-    const parts: string[] = [];
-    if (diverged > 0) parts.push(`${diverged} of ${list.length} diverged`);
-    if (worst.length > 0) {
-      const ratio = minOf(worst.map((e) => e.mean)) / leader.mean;
-      parts.push(`the best ends ${fmtValue(ratio)}× higher`);
-    }
-    return `${word} ${fmtValue(word === 'above' ? range[1] : range[0])} ${parts.join(', ')}`;
-  };
-  const rangeText = range[0] === range[1] ? '' : ` (range ${fmtValue(range[0])}–${fmtValue(range[1])}: within ${RANGE_TOLERANCE * 100}% of it)`;
+/**
+ * Where to walk while the fit's minimum is at (within a quarter decade of) the lowest or highest tried
+ * LR: a decade further, or, when a run diverged on that side, halfway (in log scale) to the nearest
+ * diverged LR, as long as that gap is wider than a quarter decade (the best LR often lies just below
+ * the edge of stability, where the fit cannot see). Null when the minimum is inside.
+ */
+function edgeStep(evidence: LrEvidence[], choice: FitChoice | null): number | null {
+  if (choice === null) {
+    // Every run diverged: try a decade below the lowest.
+    return tidy(Math.min(...evidence.map((e) => e.lr)) / 10);
+  }
+  const finite = evidence.filter((e) => e.diverged === 0).map((e) => e.lr);
+  const [low, high] = allowedSpan(evidence, choice.minimum.lr);
+  const inside = finite.filter((lr) => lr > low && lr < high);
+  const lowest = Math.min(...inside), highest = Math.max(...inside);
+  const near = (a: number, b: number) => Math.abs(Math.log10(a / b)) <= EDGE;
+  if (near(choice.minimum.lr, lowest)) {
+    if (low === 0) return tidy(lowest / 10);
+    if (Math.log10(lowest / low) > EDGE) return tidy(Math.sqrt(lowest * low));
+  }
+  if (near(choice.minimum.lr, highest)) {
+    if (high === Infinity) return tidy(highest * 10);
+    if (Math.log10(high / highest) > EDGE) return tidy(Math.sqrt(highest * high));
+  }
+  return null;
+}
+
+function explain(choice: FitChoice, ordered: LrEvidence[], objective: AdviceObjective, prior: number, hadFinder: boolean,
+  batchSize: number, spent: number, epochs: number, runs: number): string {
+  const what = objective === 'final' ? "final validation loss (each run's mean over its last tenth of epochs)" : 'best-epoch validation loss';
+  const diverged = ordered.filter((e) => e.diverged > 0);
   const start = hadFinder ? `around the range test's valley ${fmtValue(prior)} at batch size ${batchSize}` : `around the optimizer's default ${fmtValue(prior)}`;
-  const chosen = lr === leader.lr
-    ? `lr = ${fmtValue(lr)}${rangeText} gives the lowest mean ${what}, ${fmtLoss(leader.mean)}${spread}, of the`
-    : `lr = ${fmtValue(lr)}${rangeText} is the minimum of a parabola through the best tried LR ${fmtValue(leader.lr)} ` +
-      `(mean ${what} ${fmtLoss(leader.mean)}${spread}) and its neighbours, among the`;
-  return `${chosen} ` +
-    `${ordered.length} learning rates tried for the full ${epochs} epochs ${start}; ${side(above, 'above')}; ${side(below, 'below')}. ` +
+  const range = choice.range[0] === choice.range[1] ? '' : ` (range ${fmtValue(choice.range[0])}–${fmtValue(choice.range[1])}: the fit within ${RANGE_TOLERANCE * 100}% of its minimum)`;
+  const divergedText = diverged.length === 0 ? 'none diverged'
+    : `${diverged.length} diverged (${diverged.map((e) => fmtValue(e.lr)).join(', ')})`;
+  return `lr = ${fmtValue(choice.lr)}${range} is the middle of the band where a smooth fit of the ${what} over all ${runs} runs ` +
+    `is within ${CHOICE_TOLERANCE * 100}% of its minimum, ${fmtLoss(choice.minimum.value)} at ${fmtValue(choice.minimum.lr)}; ` +
+    `${ordered.length} learning rates were tried for the full ${epochs} epochs, one seed per run, ${start}; ${divergedText}. ` +
     `Cost: ${round(spent)} epochs (${fmtValue(spent / epochs)} training runs).`;
 }
 
-/** A grid value rounded to 4 significant digits, so that the same LR reached two ways is one key. */
-function tidy(x: number): number {
-  return Number(x.toPrecision(4));
+/**
+ * The final loss of one run as the search reads it: the mean of its last TAIL_FRACTION of epochs (at
+ * least the last one), NaN when any of them is not finite. Epoch-to-epoch noise at the end of a run
+ * is as large as the differences between good LRs; the mean of the last few epochs removes most of it.
+ */
+export function tailLoss(r: TrialResult): number {
+  if (!hasCurve(r)) return NaN;
+  const series = judgedLossSeries(r.history);
+  if (series.length === 0) return NaN;
+  const tail = series.slice(-Math.max(1, Math.round(TAIL_FRACTION * series.length)));
+  const sum = tail.reduce((a, b) => a + b, 0);
+  return Number.isFinite(sum) ? sum / tail.length : NaN;
 }
 
 function round(x: number): number {

@@ -33,9 +33,10 @@ export const RECOMMEND_FLAGS = flagSet(defineFlags({
 export const RECOMMEND_HELP = `Usage: lrlab recommend [--spec FILE] [options]
 
 Finds the learning rate to train the experiment with: a range test on its own
-batch size centres a log grid of full-length runs, refined around the best and
-repeated with other seeds, within a budget of epochs. Prints the LR, a range
-and why; writes DIR/recommend.html (the evidence) and DIR/recommend.json.
+batch size centres a log grid of full-length runs, each with its own seed,
+refined around the choice, within a budget of epochs; the choice is read from
+a smooth fit over all the runs. Prints the LR, a range and why; writes
+DIR/recommend.html (the evidence) and DIR/recommend.json.
 Without --spec: the tutorial's blobs experiment.
 
 Options:

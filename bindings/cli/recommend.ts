@@ -22,7 +22,7 @@ export const RECOMMEND_FLAGS = flagSet(defineFlags({
   },
   objective: {
     type: 'string', arg: 'NAME',
-    help: "final (the last epoch's validation loss; the default) or best\n(the best epoch's; the default when the spec stops early)",
+    help: "final (the validation loss at the end, read as the mean of the last\ntenth of epochs; the default) or best (the best epoch's; the default when\nthe spec stops early)",
   },
   json: { type: 'boolean', help: 'print exactly one JSON object (the recommendation) on stdout' },
   out: { type: 'string', arg: 'DIR', help: 'where to write the report (default runs/recommend)' },

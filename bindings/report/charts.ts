@@ -48,7 +48,7 @@ function median(xs: number[]): number | null {
 }
 
 /** Log when the positive values span more than `ratio`, else linear. */
-export function scaleTypeFor(values: number[], ratio = 20): 'log' | 'linear' {
+function scaleTypeFor(values: number[], ratio = 20): 'log' | 'linear' {
   const v = finite(values);
   if (v.length === 0 || v.some((x) => x <= 0)) return 'linear';
   return maxOf(v) / minOf(v) > ratio ? 'log' : 'linear';

@@ -19,10 +19,9 @@ export const COLORS = {
 };
 
 /** Colour-blind-safe categorical palette (Okabe–Ito, without its yellow, darkened for white paper). */
-export const GROUP_PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#000000', '#8c564b'];
+const GROUP_PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#56b4e9', '#e69f00', '#000000', '#8c564b'];
 
-/** Dash patterns: solid for train / final, dashed for validation / best. */
-export const SOLID = '';
+/** The dash of validation and best-loss lines (train and final loss are solid). */
 export const DASHED = '6 3';
 
 // Viridis, sampled at 9 evenly spaced stops (matplotlib's table); interpolated linearly between them.

@@ -7,14 +7,17 @@
  * another still has tasks queued.
  */
 export const NEXT = 0; // index of the next task to take
-export const STOP = 1; // set when the run stops (an abort, a failure): nobody takes more
-export const CLAIM_WORDS = 2;
+export const CLAIM_WORDS = 1;
 
-/** The index of the next task for this runner, or −1 when none is left or the run stopped. */
+/** The index of the next task for this runner, or −1 when none is left. */
 export function claimNext(claims: Int32Array, count: number): number {
-  if (Atomics.load(claims, STOP) !== 0) return -1;
   const index = Atomics.add(claims, NEXT, 1);
   return index < count ? index : -1;
+}
+
+/** Lets no runner take another task; returns how many were taken in all (each of them will have an outcome). */
+export function closeClaims(claims: Int32Array, count: number): number {
+  return Math.min(Atomics.exchange(claims, NEXT, count), count);
 }
 
 /** One run of a pool, as its workers receive it. */
@@ -24,5 +27,9 @@ export interface PoolRun {
   claims: SharedArrayBuffer;
 }
 
-/** What a worker posts back: an outcome of task `index` of run `run`, or that it took its last task. */
-export type PoolReply<Outcome> = { run: number; index: number; outcome: Outcome } | { run: number; done: true };
+/** What a worker posts back: the outcome of task `index` of run `run`. */
+export interface PoolReply<Outcome> {
+  run: number;
+  index: number;
+  outcome: Outcome;
+}

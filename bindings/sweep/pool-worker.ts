@@ -2,7 +2,7 @@
  * A worker thread of the pool: for each run it is given, takes task after task
  * from the shared counter (pool-claims.ts) until none is left, runs each with
  * the module the main thread compiled once, and posts each outcome back
- * (checkpoint bytes transferred, not copied), then that it is done.
+ * (checkpoint bytes transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PreparedDataCache } from '../data/prepared-cache.js';
@@ -20,5 +20,4 @@ parentPort!.on('message', async ({ run, tasks, claims }: PoolRun) => {
     const reply: PoolReply<TrialOutcome> = { run, index, outcome };
     parentPort!.postMessage(reply, outcome.checkpoint ? [outcome.checkpoint.buffer as ArrayBuffer] : []);
   }
-  parentPort!.postMessage({ run, done: true } satisfies PoolReply<TrialOutcome>);
 });

@@ -22,7 +22,7 @@ import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
-import { CLAIM_WORDS, STOP, claimNext, type PoolReply, type PoolRun } from './pool-claims.js';
+import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun } from './pool-claims.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 export class PoolExecutor implements Executor {
@@ -45,39 +45,53 @@ export class PoolExecutor implements Executor {
     this.#workers.catch(() => {}); // a failed start is reported by run()
   }
 
-  /** Runs the tasks (one run at a time per pool); resolves once every outcome is recorded. */
+  /**
+   * Runs the tasks; resolves once every task taken has its outcome recorded. It never waits
+   * for a worker still starting: when this thread has taken the last task, one that took none has none to finish.
+   */
   async run(tasks: TrialTask[], onOutcome: (outcome: TrialOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     this.#workers ??= this.#start();
     const workers = await this.#workers;
     const wasm = await wasmModule(this.#wasm);
     if (tasks.length === 0 || signal?.aborted) return;
     const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_WORDS));
-    const stop = () => Atomics.store(claims, STOP, 1);
+    let taken: number | undefined; // fixed once no runner can take another task
+    const close = () => (taken ??= closeClaims(claims, tasks.length));
+    let received = 0;
     let failure: { error: unknown } | undefined;
+    let settle = () => {};
     const fail = (error: unknown) => {
       failure ??= { error };
-      stop();
+      close();
+      settle();
     };
     // One recording chain for every runner's outcomes: the store appends one line at a time.
     let recording = Promise.resolve();
     const record = (outcome: TrialOutcome) => {
+      received++;
       recording = recording.then(() => (failure ? undefined : onOutcome(outcome))).catch(fail);
+      settle();
     };
     const message: PoolRun = { run: ++this.#runs, tasks, claims: claims.buffer as SharedArrayBuffer };
-    signal?.addEventListener('abort', stop, { once: true });
-    workers.forEach((w) => w.ref());
+    signal?.addEventListener('abort', close, { once: true });
+    const live = workers.filter((w) => !this.#exited.has(w));
+    const detach = live.map((worker) => listen(worker, message.run, record, fail));
+    live.forEach((w) => { w.ref(); w.postMessage(message); });
     try {
-      const remote = workers.filter((w) => !this.#exited.has(w)).map((worker) => drain(worker, message, record).catch(fail));
       // This thread's share, as InlineExecutor, yielding inside each fit (so worker outcomes get recorded meanwhile).
       for (let index = claimNext(claims, tasks.length); index >= 0; index = claimNext(claims, tasks.length)) {
         record(await runTrial(tasks[index], { wasm, signal, dataCache: this.#dataCache }));
-        if (signal?.aborted) stop();
       }
-      await Promise.all(remote);
+      close();
+      await new Promise<void>((resolve) => {
+        settle = () => { if (failure || received >= taken!) resolve(); };
+        settle();
+      });
       await recording;
     } finally {
-      signal?.removeEventListener('abort', stop);
-      workers.forEach((w) => w.unref());
+      signal?.removeEventListener('abort', close);
+      detach.forEach((off) => off());
+      live.forEach((w) => w.unref());
     }
     if (failure) throw failure.error;
   }
@@ -99,19 +113,12 @@ export class PoolExecutor implements Executor {
   }
 }
 
-/** Hands `run` to one worker and passes on its outcomes until it says it took its last task. */
-function drain(worker: Worker, run: PoolRun, record: (outcome: TrialOutcome) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const replied = (reply: PoolReply<TrialOutcome>) => {
-      if (reply.run !== run.run) return; // the end of an earlier run that failed
-      if ('done' in reply) { cleanup(); resolve(); } else record(reply.outcome);
-    };
-    const failed = (error: Error) => { cleanup(); reject(error); };
-    const exited = (code: number) => { cleanup(); reject(new Error(`a pool worker exited with code ${code} during a sweep`)); };
-    const cleanup = () => { worker.off('message', replied); worker.off('error', failed); worker.off('exit', exited); };
-    worker.on('message', replied);
-    worker.on('error', failed);
-    worker.on('exit', exited);
-    worker.postMessage(run);
-  });
+/** Passes on one worker's outcomes of run `run` (and its failure); returns the function that stops listening. */
+function listen(worker: Worker, run: number, record: (outcome: TrialOutcome) => void, fail: (error: Error) => void): () => void {
+  const replied = (reply: PoolReply<TrialOutcome>) => { if (reply.run === run) record(reply.outcome); }; // not an earlier run's
+  const exited = (code: number) => fail(new Error(`a pool worker exited with code ${code} during a sweep`));
+  worker.on('message', replied);
+  worker.on('error', fail);
+  worker.on('exit', exited);
+  return () => { worker.off('message', replied); worker.off('error', fail); worker.off('exit', exited); };
 }

@@ -18,7 +18,7 @@ export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scrat
 // The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
 export { gemmNN, gemmNT, gemmTN } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';
-export { addFloats } from './kernels/vector';
+export { addFloats, firstNonFinite } from './kernels/vector';
 export { setLoss, beginEpoch, trainBatch, trainBatches, sliceGradients, computeGradients, evaluateSlot, predictRows } from './network';
 export { setOptimizer, resetOptimizer, applyUpdate } from './optimizers/index';
 

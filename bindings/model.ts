@@ -4,7 +4,7 @@
  */
 import { createBackend, BACKENDS, type Backend, type BackendKind, type WasmSource } from './backend/index.js';
 import { WasmBackend } from './backend/wasm.js';
-import { SCRATCH, TRAIN, VALIDATION } from './backend/types.js';
+import { SCRATCH, TRAIN, VALIDATION, type DataSlot } from './backend/types.js';
 import { LrlabError } from './errors.js';
 import { resolveFitOptions, type FitOptions } from './fit-options.js';
 import type { History } from './history.js';
@@ -16,7 +16,7 @@ import { fitLoop, type TrainingState } from './train.js';
 import { checkPolicyState, initialPolicyState, type PolicyState } from './lr-policy.js';
 import type { Dataset, Matrix } from './types.js';
 import { checkBoolean, checkChoice, checkKeys, checkNumber, checkObject } from './validate.js';
-import { checkDataset } from './data/check.js';
+import { checkDataset, nonFiniteError } from './data/check.js';
 import { onnxModel, type OnnxExportOptions } from './formats/onnx.js';
 import { tfjsArtifacts, type TfjsArtifacts, type TfjsExportOptions } from './formats/tfjs-export.js';
 import { checkPreprocessing, rowsToMatrix, standardizeInputs, type Preprocessing, type RawRows } from './preprocessing.js';
@@ -148,10 +148,13 @@ export class Model {
   /** Trains on `train`; resolves to the History (status 'diverged' rather than an exception when the loss blows up). */
   async fit(train: Dataset, options: FitOptions): Promise<History> {
     const o = resolveFitOptions(options);
-    this.checkData(train, 'train');
+    const backend = this.#backend;
+    // The wasm backend scans for NaN/Infinity in wasm once the rows are copied in, before any step (below).
+    const scanHere = !(backend instanceof WasmBackend);
+    this.checkData(train, 'train', scanHere);
     let trainRows = train.x.rows;
     let validation = o.validationData;
-    if (validation !== undefined) this.checkData(validation, 'fit.validationData');
+    if (validation !== undefined) this.checkData(validation, 'fit.validationData', scanHere);
     if (o.validationSplit > 0) {
       trainRows = Math.floor(train.x.rows * (1 - o.validationSplit));
       if (trainRows < 1 || trainRows === train.x.rows) {
@@ -159,13 +162,17 @@ export class Model {
       }
       validation = sliceRows(train, trainRows, train.x.rows);
     }
-    const backend = this.#backend;
     // A batch larger than the data is the whole data (as Keras); the buffers never need more rows.
     const capacity = Math.min(o.batchSize, trainRows);
     checkBatchCapacity(this.spec, capacity, 'fit.batchSize');
     backend.setBatchCapacity(capacity);
     backend.setData(TRAIN, train.x.data.subarray(0, trainRows * train.x.cols), train.y.data.subarray(0, trainRows * train.y.cols), trainRows);
     if (validation) backend.setData(VALIDATION, validation.x.data, validation.y.data, validation.x.rows);
+    if (backend instanceof WasmBackend) {
+      scanCopied(backend, TRAIN, train, 'train', 0);
+      // Rows split off for validation are rows of train, and named so.
+      if (validation) scanCopied(backend, VALIDATION, validation, o.validationData ? 'fit.validationData' : 'train', o.validationData ? 0 : trainRows);
+    }
     const threaded = o.threads > 1 ? await startThreads(backend, o.threads, train, trainRows) : undefined;
     const state: TrainingState = { backend: threaded ?? backend, seed: this.seed, epochsTrained: this.epochsTrained, policy: this.policy };
     try {
@@ -247,9 +254,9 @@ export class Model {
     return this.#backend;
   }
 
-  /** Throws LrlabError unless `data` fits this model (shapes, finite values, label range). */
-  checkData(data: Dataset, field = 'data'): void {
-    checkDataset(data, field);
+  /** Throws LrlabError unless `data` fits this model (shapes, finite values unless `values` is false, label range). */
+  checkData(data: Dataset, field = 'data', values = true): void {
+    checkDataset(data, field, values);
     const outputs = this.spec.layers[this.spec.layers.length - 1].units;
     if (data.x.cols !== this.spec.inputs) {
       throw new LrlabError('SHAPE_MISMATCH', `${field}.x.cols`, data.x.cols, `must equal the model's inputs (${this.spec.inputs})`);
@@ -273,6 +280,15 @@ export function checkBatchCapacity(spec: NormalizedModel, rows: number, field: s
 function checkFinite(field: string, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new LrlabError('INVALID_DATA', `${field}[${i}]`, values[i], 'must be finite');
+  }
+}
+
+/** Throws the data check's error for the first NaN/Infinity in a slot's copied rows; `rowOffset` numbers them as rows of `field`. */
+function scanCopied(backend: WasmBackend, slot: DataSlot, ds: Dataset, field: string, rowOffset: number): void {
+  for (const part of ['x', 'y'] as const) {
+    const i = backend.firstNonFinite(slot, part);
+    const { cols, data } = ds[part];
+    if (i >= 0) throw nonFiniteError(`${field}.${part}`, cols, i + rowOffset * cols, data[i]);
   }
 }
 

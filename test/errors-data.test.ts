@@ -140,6 +140,15 @@ describe.each(BACKENDS)('bad data is refused before any work (%s backend)', (bac
     expect(Object.is(err.value, bad)).toBe(true);
   });
 
+  it('NaN in the rows validationSplit takes is named as a row of train (the wasm backend scans the copied slots)', async () => {
+    const ds = clone(good());
+    ds.x.data[(ROWS - 1) * INPUTS + 1] = NaN;
+    expectError(await refusedWithoutWork(backend, (m) => m.fit(ds, { epochs: 2, validationSplit: 0.25 })), 'INVALID_DATA', `train.x[${ROWS - 1}][1]`);
+    const y = clone(good());
+    y.y.data[2 * CLASSES + 1] = -Infinity;
+    expectError(await refusedWithoutWork(backend, (m) => m.fit(y, { epochs: 2, validationSplit: 0.25 })), 'INVALID_DATA', 'train.y[2][1]');
+  });
+
   it('labels out of range (>= classes and negative)', async () => {
     const high = clone(good());
     high.labels![5] = CLASSES;

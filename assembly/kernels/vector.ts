@@ -52,3 +52,18 @@ export function copyFloats(dst: usize, src: usize, count: i32): void {
   for (; i + 4 <= count; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)));
   for (; i < count; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)));
 }
+
+// Index of the first NaN or ±Infinity (exponent bits all ones) among `count`
+// floats at p, or −1: the data check, run on the rows once they are copied in.
+export function firstNonFinite(p: usize, count: i32): i32 {
+  const exponent = i32x4.splat(0x7f800000);
+  let i = 0;
+  for (; i + 8 <= count; i += 8) {
+    const q = p + (<usize>i << 2);
+    const a = i32x4.eq(v128.and(v128.load(q), exponent), exponent);
+    const b = i32x4.eq(v128.and(v128.load(q, 16), exponent), exponent);
+    if (v128.any_true(v128.or(a, b))) break;
+  }
+  for (; i < count; i++) if ((load<u32>(p + (<usize>i << 2)) & 0x7f800000) == 0x7f800000) return i;
+  return -1;
+}

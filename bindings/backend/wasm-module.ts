@@ -29,6 +29,7 @@ export interface WasmExports {
   sliceGradients(start: number, rows: number, batchRows: number): number;
   applyUpdate(lr: number): void;
   addFloats(dst: number, src: number, count: number): void;
+  firstNonFinite(ptr: number, count: number): number;
   evaluateSlot(slot: number): number;
   predictRows(slot: number, start: number, rows: number): number;
   paramsPtr(): number;

@@ -96,6 +96,13 @@ export class WasmBackend implements Backend {
     this.#f32(w.dataYPtr(slot), y.length).set(y);
   }
 
+  /** Index of the first NaN or ±Infinity among a slot's x (or y) values, or −1: the data check in wasm, on the rows as copied in. */
+  firstNonFinite(slot: DataSlot, part: 'x' | 'y'): number {
+    const w = this.#wasm;
+    const cols = part === 'x' ? this.model.inputs : this.model.layers[this.model.layers.length - 1].units;
+    return w.firstNonFinite(part === 'x' ? w.dataXPtr(slot) : w.dataYPtr(slot), this.#rows[slot] * cols);
+  }
+
   beginEpoch(seed: number, epoch: number, shuffle: boolean): void {
     this.#wasm.beginEpoch(seed >>> 0, epoch, shuffle ? 1 : 0);
   }

@@ -8,7 +8,8 @@ import { LrlabError } from '../errors.js';
 import type { Dataset, Matrix } from '../types.js';
 import { checkObject } from '../validate.js';
 
-export function checkDataset<T extends Dataset>(ds: T, field = 'data'): T {
+/** `values` false leaves the NaN/Infinity scan to the caller (the wasm backend scans the rows it copied in, several times faster). */
+export function checkDataset<T extends Dataset>(ds: T, field = 'data', values = true): T {
   const d = checkObject(field, ds);
   const x = checkMatrix(`${field}.x`, d.x);
   const y = checkMatrix(`${field}.y`, d.y);
@@ -18,8 +19,10 @@ export function checkDataset<T extends Dataset>(ds: T, field = 'data'): T {
   if (y.rows !== x.rows) {
     throw new LrlabError('SHAPE_MISMATCH', `${field}.y.rows`, y.rows, `must equal x.rows (${x.rows}): one target row per input row`);
   }
-  checkFinite(`${field}.x`, x);
-  checkFinite(`${field}.y`, y);
+  if (values) {
+    checkFinite(`${field}.x`, x);
+    checkFinite(`${field}.y`, y);
+  }
 
   let classes: number | undefined;
   if (d.classes !== undefined) {
@@ -68,11 +71,14 @@ function checkFinite(field: string, m: Matrix): void {
   const { data, cols } = m;
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (v - v !== 0) { // false only for NaN and ±Infinity; cheaper than Number.isFinite in the hot loop
-      const row = Math.floor(i / cols);
-      const col = i % cols;
-      throw new LrlabError('INVALID_DATA', `${field}[${row}][${col}]`, v,
-        `must be a finite number (row ${row}, column ${col}); NaN and Infinity are not allowed`);
-    }
+    if (v - v !== 0) throw nonFiniteError(field, cols, i, v); // false only for NaN and ±Infinity; cheaper than Number.isFinite
   }
+}
+
+/** The error for value `index` of a matrix with `cols` columns (`field` names the matrix, e.g. train.x). */
+export function nonFiniteError(field: string, cols: number, index: number, value: number): LrlabError {
+  const row = Math.floor(index / cols);
+  const col = index % cols;
+  return new LrlabError('INVALID_DATA', `${field}[${row}][${col}]`, value,
+    `must be a finite number (row ${row}, column ${col}); NaN and Infinity are not allowed`);
 }

@@ -1,6 +1,6 @@
 // kill -9 of a real `node bin/lrlab.js` at each phase of a sweep (writing
 // sweep.json, the first trial, mid-sweep with a half-written results line,
-// writing the report) and of train (mid-training, writing the model, the
+// writing the report; a halving sweep mid-rung) and of train (mid-training, writing the model, the
 // history, the report; a resumed run mid-training), then the same command again: nothing lost, nothing
 // recorded twice, every result bit for bit an uninterrupted run's, the model
 // file loads and the killed process's lock is taken over.
@@ -146,6 +146,34 @@ describe('kill -9 during a sweep, then the same command', () => {
       expect(await leftovers(dir)).toEqual([]);
     }, 60_000);
   }
+});
+
+describe('kill -9 during a successive-halving sweep, then the same command', () => {
+  // 8 trials over 3 rungs (keep the best third): 8 + 3 + 1 results. The kill falls in the second rung,
+  // whose trials continue from checkpoints that die with the process: the rerun retrains them from scratch.
+  const HALVING = [...SWEEP.slice(0, -1), '9', '--halving'];
+  const key = (t: TrialResult) => `${t.id}@${t.rung}`;
+  it('a results line of the second rung half written: every rung result once, bit for bit', async () => {
+    const cleanDir = join(tmp, 'halving-clean');
+    const r = await lrlab([...HALVING, '--out', cleanDir]);
+    expect(r.code, r.stderr).toBe(0);
+    const clean = new Map((await records(cleanDir)).map((t) => [key(t), comparable(t)]));
+    expect(clean.size).toBe(12);
+
+    const dir = join(tmp, 'halving-killed');
+    await killAt([...HALVING, '--out', dir], 'append:results.jsonl:10');
+    expect(lines(await readFile(join(dir, 'results.jsonl'), 'utf8'))).toHaveLength(10); // 9 whole, half of the 10th
+    const rerun = await lrlab([...HALVING, '--out', dir]);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const after = await records(dir);
+    const keys = after.map(key);
+    const identical = after.filter((t) => JSON.stringify(comparable(t)) === JSON.stringify(clean.get(key(t)))).length;
+    figures.push({ fault: 'halving sweep: mid-rung', expected: clean.size, lost: [...clean.keys()].filter((k) => !keys.includes(k)).length, duplicated: keys.length - new Set(keys).size, identical });
+    expect(new Set(keys)).toEqual(new Set(clean.keys()));
+    expect(keys).toHaveLength(clean.size);
+    for (const t of after) expect(comparable(t)).toStrictEqual(clean.get(key(t)));
+    expect(await leftovers(dir)).toEqual([]);
+  }, 60_000);
 });
 
 describe('kill -9 during train, then the same command', () => {

@@ -70,7 +70,7 @@ export class Model {
     const optimizer = normalizeOptimizer(obj.optimizer ?? { name: 'sgd' }, 'optimizer');
     const seed = obj.seed === undefined ? 0 : checkNumber('seed', obj.seed, { min: 0, max: 0xffffffff, integer: true });
     const kind = obj.backend === undefined ? 'wasm' : checkChoice('backend', obj.backend, BACKENDS);
-    const backend = await createBackend(kind, model, optimizer, MIN_BATCH_CAPACITY, config.wasm);
+    const backend = await createBackend(kind, model, optimizer, MIN_BATCH_CAPACITY, obj.wasm as ModelConfig['wasm']);
     backend.initParams(seed);
     return new Model(backend, seed);
   }

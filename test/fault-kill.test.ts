@@ -203,6 +203,12 @@ describe('kill -9 during train, then the same command', () => {
 
   const unfinished: { fault: string; phase: string; killed(dir: string): Promise<void> }[] = [
     {
+      fault: 'train: writing experiment.json', phase: 'write:experiment.json',
+      async killed(dir) {
+        expect((await readdir(dir)).filter((n) => n !== LOCK_FILE).map((n) => n.startsWith(`.experiment.json${TEMP_MARK}`))).toEqual([true]);
+      },
+    },
+    {
       fault: 'train: mid-training', phase: 'epoch:3',
       async killed(dir) {
         expect(lines(await readFile(join(dir, 'history.jsonl'), 'utf8'))).toHaveLength(3);

@@ -130,6 +130,8 @@ describe('lrlab recommend', () => {
     const html = await readFile(join(dir, 'out', 'recommend.html'), 'utf8');
     expect(html).toContain('data-table="evidence"');
     expect(html).toContain('<svg');
+    // The smooth fit the choice was read from is drawn over the runs.
+    expect(html).toContain('data-series="fit"');
   }, 60_000);
 
   it('a bad --budget or --objective is one line "lrlab: ..." and exit 2', async () => {

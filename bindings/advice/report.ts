@@ -1,7 +1,8 @@
 /**
  * The report of recommendLr: the advice in a sentence, the evidence as a table
- * and a chart (the objective per tried LR, mean ± spread over seeds, diverged
- * LRs marked), and the range test's curve. Self-contained HTML, inline SVG.
+ * and a chart (the objective per tried LR, mean ± spread over its runs, the
+ * smooth fit the choice is read from, diverged LRs marked), and the range
+ * test's curve. Self-contained HTML, inline SVG.
  */
 import { chartSvg, type Chart } from '../report/charts.js';
 import { finderChart } from '../report/finder-chart.js';
@@ -26,17 +27,21 @@ export function evidenceChart(rec: Recommendation): Chart {
   const band = rect(x(rec.range[0]), 0, x(rec.range[1]) - x(rec.range[0]), height, { fill: '#1a7f37', opacity: 0.12 });
   const bars = points.map((p) => rule(x(p.lr), y(p.mean - p.std), x(p.lr), y(p.mean + p.std), { color: '#57606a' })).join('');
   const path = line(points.map((p) => [x(p.lr), y(p.mean)]), { color: '#0969da', width: 2, series: 'mean' });
+  // The smooth fit over every run that the choice was read from, inside the plotted loss range.
+  const { fit } = rec.evidence;
+  const fitted = line(fit.lrs.map((lr, i) => [x(lr), fit.values[i]! <= top && fit.values[i]! >= bottom - span * 0.05 ? y(fit.values[i]!) : NaN]),
+    { color: '#1a7f37', width: 2, dash: '5 3', series: 'fit' });
   let dots = points.map((p) => symbol(x(p.lr), y(p.mean), 'circle', 4, { fill: '#0969da' })).join('');
   const tried = points.find((p) => p.lr === rec.lr);
   if (tried) dots += symbol(x(tried.lr), y(tried.mean), 'circle', 9.8, { stroke: '#1a7f37', strokeWidth: 2 });
-  // The parabola's minimum usually lies between two tried LRs: a rule marks it.
+  // The choice usually lies between two tried LRs: a rule marks it.
   const chosen = tried ? '' : rule(x(rec.lr), 0, x(rec.lr), height, { color: '#1a7f37', width: 2, dash: '6 3' }) +
     label(x(rec.lr) + 4, 4, `lr = ${formatNumber(rec.lr)}`, { color: '#1a7f37' });
   for (const d of rec.evidence.lrs) if (!Number.isFinite(d.mean)) dots += symbol(x(d.lr), 0, 'cross', 6, { fill: '#cf222e' });
   return plot({
     title: 'Validation loss of each learning rate tried', width, height, x, y,
     xTitle: 'learning rate (log scale)', yTitle: rec.objective === 'final' ? 'final validation loss' : 'best-epoch validation loss',
-    body: band + marks('rule', bars) + marks('line', path) + marks('symbol', dots), overlay: marks('text', chosen),
+    body: band + marks('rule', bars) + marks('line', path + fitted) + marks('symbol', dots), overlay: marks('text', chosen),
   });
 }
 
@@ -57,7 +62,7 @@ tr.best{background:#dafbe1}.headline{font-size:1.6rem}</style></head>
 <p class="headline" data-section="lr"><strong>lr = ${e(formatNumber(rec.lr))}</strong> (range ${e(formatNumber(rec.range[0]))} – ${e(formatNumber(rec.range[1]))}), objective: ${e(rec.objective)} validation loss</p>
 <p data-section="explanation">${e(rec.explanation)}</p>
 <h2>Evidence: every learning rate tried</h2>
-<figure>${evidence}<figcaption>Mean ${e(rec.objective)} validation loss of each LR over its seeds (bars: ± one standard deviation), the chosen LR ringed (a dashed line where it lies between the LRs tried), the range shaded, ✕ where a run diverged. Every run trained for the full number of epochs.</figcaption></figure>
+<figure>${evidence}<figcaption>Mean ${e(rec.objective)} validation loss of each LR over its runs (bars: ± one standard deviation where it has several), the smooth fit over all runs that the choice is read from dashed, the chosen LR ringed (a dashed line where it lies between the LRs tried), the range shaded, ✕ where a run diverged. Every run trained for the full number of epochs.</figcaption></figure>
 <table data-table="evidence"><thead><tr><th>lr</th><th>stage</th><th>runs</th><th>mean</th><th>std</th><th>diverged</th><th>epochs</th></tr></thead><tbody>
 ${rows}
 </tbody></table>

@@ -5,6 +5,7 @@
 // otherwise, and returns the loss summed over rows (f64). Cross-entropy also
 // computes the softmax itself (the forward pass leaves the output layer at Z).
 import { softmaxRow, softmaxMax } from './activations';
+import { exp2Lanes } from './exp';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -60,7 +61,13 @@ function softmaxCrossEntropy(z: usize, a: usize, y: usize, d: usize, rows: i32, 
   const perRow: f32 = <f32>(1.0 / <f64>scaleRows);
   let total: f64 = 0;
   let correct = 0;
-  for (let r = 0; r < rows; r++) {
+  let r = 0;
+  // Four rows at a time, one per lane (the row loop's operations lane by lane), then the rest one by one.
+  for (; r + 4 <= rows; r += 4) {
+    total = softmaxCrossEntropy4(total, z, a, y, d, r, cols, withGradient, perRow);
+    correct += lastCorrect;
+  }
+  for (; r < rows; r++) {
     const off = (<usize>r * <usize>cols) << 2;
     const zr = z + off, ar = a + off, yr = y + off;
     // The first largest z and y (strict >): the predicted and the true class.
@@ -95,4 +102,73 @@ function softmaxCrossEntropy(z: usize, a: usize, y: usize, d: usize, rows: i32, 
   }
   lastCorrect = correct;
   return total;
+}
+
+// Rows r … r+3 of softmaxCrossEntropy, row q in lane q: the same f32 operations
+// in the same order per row, with selects as lane masks. Returns `total` with the
+// four rows' losses added in row order; lastCorrect counts their right predictions.
+function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize, r: i32, cols: i32, withGradient: bool, perRow: f32): f64 {
+  const stride = <usize>cols << 2;
+  const off = <usize>r * stride;
+  const zr = z + off, ar = a + off, yr = y + off, dr = d + off;
+  let top = gather(zr, stride), yTop = gather(yr, stride), m = top;
+  let best = i32x4.splat(0), bestY = best;
+  for (let j = 1; j < cols; j++) {
+    const p = <usize>j << 2;
+    const zj = gather(zr + p, stride), yj = gather(yr + p, stride);
+    m = f32x4.max(m, zj);
+    const up = f32x4.gt(zj, top), upY = f32x4.gt(yj, yTop);
+    best = v128.bitselect(i32x4.splat(j), best, up);
+    top = v128.bitselect(zj, top, up);
+    bestY = v128.bitselect(i32x4.splat(j), bestY, upY);
+    yTop = v128.bitselect(yj, yTop, upY);
+  }
+  lastCorrect = <i32>popcnt(i32x4.bitmask(i32x4.eq(best, bestY)));
+  let sum = f32x4.splat(0);
+  for (let j = 0; j < cols; j++) {
+    const p = <usize>j << 2;
+    const x = f32x4.sub(gather(zr + p, stride), m);
+    const e = i64x2.shuffle(exp2Lanes(x), exp2Lanes(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2);
+    scatter(ar + p, stride, e);
+    sum = f32x4.add(sum, e);
+  }
+  const logSum = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(
+    Mathf.log(f32x4.extract_lane(sum, 0))), 1, Mathf.log(f32x4.extract_lane(sum, 1))), 2, Mathf.log(f32x4.extract_lane(sum, 2))), 3, Mathf.log(f32x4.extract_lane(sum, 3)));
+  let rowLoss = f32x4.splat(0), sumY = rowLoss;
+  for (let j = 0; j < cols; j++) {
+    const p = <usize>j << 2;
+    const yj = gather(yr + p, stride);
+    const term = f32x4.sub(rowLoss, f32x4.mul(yj, f32x4.sub(f32x4.sub(gather(zr + p, stride), m), logSum)));
+    rowLoss = v128.bitselect(term, rowLoss, f32x4.ne(yj, f32x4.splat(0)));
+    sumY = f32x4.add(sumY, yj);
+  }
+  const vPerRow = f32x4.splat(perRow);
+  for (let j = 0; j < cols; j++) {
+    const p = <usize>j << 2;
+    const aj = f32x4.div(gather(ar + p, stride), sum);
+    scatter(ar + p, stride, aj);
+    if (withGradient) scatter(dr + p, stride, f32x4.mul(f32x4.sub(f32x4.mul(aj, sumY), gather(yr + p, stride)), vPerRow));
+  }
+  total += <f64>f32x4.extract_lane(rowLoss, 0);
+  total += <f64>f32x4.extract_lane(rowLoss, 1);
+  total += <f64>f32x4.extract_lane(rowLoss, 2);
+  total += <f64>f32x4.extract_lane(rowLoss, 3);
+  return total;
+}
+
+// Lane q of the result is the f32 at p + q·stride.
+@inline
+function gather(p: usize, stride: usize): v128 {
+  let v = v128.load32_zero(p);
+  v = v128.load32_lane(p + stride, v, 1);
+  v = v128.load32_lane(p + 2 * stride, v, 2);
+  return v128.load32_lane(p + 3 * stride, v, 3);
+}
+
+@inline
+function scatter(p: usize, stride: usize, v: v128): void {
+  v128.store32_lane(p, v, 0);
+  v128.store32_lane(p + stride, v, 1);
+  v128.store32_lane(p + 2 * stride, v, 2);
+  v128.store32_lane(p + 3 * stride, v, 3);
 }

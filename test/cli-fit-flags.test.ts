@@ -3,7 +3,7 @@
 // use lands in the experiment spec as the library spells it; each bad value is refused with
 // exit 2 and one `lrlab:` line naming the flag (and the field); the README's sweep example runs.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,16 @@ describe('fit flags reach the experiment spec', () => {
     expect(spec.base.split).toEqual({ testRows: 400, shuffle: false });
     expect(spec.base.standardize).toBe(true);
     expect(spec.axes['optimizer.lr']).toEqual([0.1, 0.01]);
+  });
+
+  it('--spec FILE is the base of the default grid, the other flags change it; with --sweep it is refused', async () => {
+    const file = join(tmp, 'experiment.json');
+    const experiment = { ...structuredClone(TUTORIAL_EXPERIMENT), epochs: 7, batchSize: 64, optimizer: { name: 'sgd', lr: 0.2 } };
+    await writeFile(file, JSON.stringify(experiment));
+    const spec = await sweepSpecFromFlags({ spec: file, lr: '0.1,0.01', seed: '5' });
+    expect(spec.base).toEqual({ ...experiment, seed: 5 });
+    expect(spec.axes).toEqual({ 'optimizer.lr': [0.1, 0.01], 'optimizer.momentum': [0, 0.5, 0.9, 0.99] });
+    await expect(sweepSpecFromFlags({ spec: file, sweep: file })).rejects.toMatchObject({ field: '--spec' });
   });
 });
 

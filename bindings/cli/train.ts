@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { diagnoseCurve } from '../diagnostics/index.js';
-import { runExperiment } from '../experiment.js';
+import { runExperiment, validateExperiment, type ExperimentSpec } from '../experiment.js';
 import type { EpochLogs } from '../history.js';
 import { renderRunReport } from '../report/index.js';
 import { prepareOutDir } from '../files/out-dir.js';
@@ -15,7 +15,6 @@ import { EXPERIMENT_FLAGS, FIT_FLAGS, experimentFromFlags } from './experiment-f
 import { HELP_FLAG, defineFlags, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
 import { concatHistory, epochLog, readRun, resumeSpec, RUN_FILES, type SavedRun } from './run-dir.js';
 import { LrlabError } from '../errors.js';
-import { validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { writeFileAtomic } from '../files/atomic.js';
 import { decodeModel } from '../serialize.js';
 

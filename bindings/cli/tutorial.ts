@@ -1,7 +1,9 @@
 /**
  * lrlab tutorial: the six experiments of the classic learning-rate tutorial
  * on its exact data, all trials at once on the worker pool, one report
- * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line).
+ * (DIR/report.html) and the results (DIR/results.jsonl, one trial per line);
+ * DIR/tutorial.json, its settings, is written first and marks the folder as a
+ * tutorial's, so that neither a sweep nor a train run writes over it, nor it over them.
  */
 import { prepareOutDir } from '../files/out-dir.js';
 import { join, resolve } from 'node:path';

@@ -79,14 +79,14 @@ export function smallMultiples(g: GridInput): Chart {
     rows.forEach((r, line) => { body += text(rx, at(0, line).y + g.cellHeight / 2, r, { size: HEAD, weight: 600, color: INK, baseline: 'middle' }); });
   }
   const xTitleY = top + gridHeight + 24;
-  // One x title under each bottom panel when they wrap, else one under the whole grid.
+  // One title per axis for the whole grid: the panels share their scales.
   body += axisTitle(left + gridWidth / 2, xTitleY, g.xTitle);
   body += axisTitle(11, top + gridHeight / 2, g.yTitle, true);
   if (g.legend?.length) body += legendRow(g.legend, left, 14).svg;
   if (g.side) body += legendColumn(g.side.title, g.side.entries, left + gridWidth + rowLabelWidth + 16, top).svg;
   return {
     width: left + gridWidth + rowLabelWidth + sideWidth + 12,
-    height: xTitleY + 22,
+    height: Math.max(xTitleY + 22, g.side ? top + 24 + 17 * g.side.entries.length : 0),
     title: g.title,
     body: tag('g', { class: 'small-multiples' }, body),
   };

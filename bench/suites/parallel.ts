@@ -12,6 +12,7 @@ import { InlineExecutor, type Executor } from '../../bindings/sweep/executor.js'
 import { PoolExecutor } from '../../bindings/sweep/pool.js';
 import { runSweep } from '../../bindings/sweep/run.js';
 import { validateSweep } from '../../bindings/sweep/spec.js';
+import { coreShare } from '../core-share.js';
 import { peakPeer } from '../peak.js';
 import { measure, median, ratioTable, type Peer, type PeerTiming } from '../timing.js';
 import { mnistShaped, randomClassification, trainingFlops, type SuiteOptions } from './training.js';
@@ -20,6 +21,11 @@ const execFileAsync = promisify(execFile);
 const SWEEP_PHASE = fileURLToPath(new URL('../sweep-phase.ts', import.meta.url));
 
 /** 784 → 512 → 512 → 10, Adam, batch 256: the steady state is the second epoch (the first includes starting the workers). */
+/** The cores this process got (bench/core-share.ts) before and after a suite: the ceiling of any speed-up from a second thread. */
+function coreShareLine(before: number, after: number): string {
+  return `Cores this process got (two f32x4 peak loops at once against one): ${before.toFixed(2)}× before the suite, ${after.toFixed(2)}× after.\n`;
+}
+
 /** The median over rounds of a[r] / b[r]: each round's two peers ran back to back, so drift between rounds cancels. */
 function pairedRatio(a: number[], b: number[]): number {
   const n = Math.min(a.length, b.length);
@@ -46,7 +52,9 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
     };
   };
   const peers = [peer(1), peer(2), peak];
+  const shareBefore = await coreShare(quick ? 1 : 9);
   const timings = await measure(peers, quick ? 1 : 5);
+  const shareAfter = await coreShare(quick ? 1 : 9);
   // Report the steady epoch as the timing (the whole fit's median is in the note below).
   const steady = timings.slice(0, 2).map((t) => {
     const samples = epochMs.get(t.name)!.slice(-t.samples.length);
@@ -58,7 +66,8 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
   const speedUp = steady[0].medianMs / steady[1].medianMs;
   return table + `\n2 threads: ${speedUp.toFixed(2)}× one thread per epoch (median of the rounds' own ratios: ` +
     `${pairedRatio(epochMs.get(steady[0].name)!, epochMs.get(steady[1].name)!).toFixed(2)}×); whole 2-epoch fits with worker start-up: ` +
-    `${timings[0].medianMs.toFixed(0)} ms and ${timings[1].medianMs.toFixed(0)} ms (${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}×).\n`;
+    `${timings[0].medianMs.toFixed(0)} ms and ${timings[1].medianMs.toFixed(0)} ms (${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}×).\n` +
+    coreShareLine(shareBefore, shareAfter);
 }
 
 /**
@@ -85,6 +94,7 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
       },
     };
   };
+  const shareBefore = await coreShare(quick ? 1 : 9);
   const coldPeers = [fresh('lrlab inline, fresh process', 'inline'), fresh('lrlab pool (2 at a time), fresh process', 'pool')];
   const cold = (await measure(coldPeers, rounds)).map((t) => {
     const samples = phaseMs.get(t.name)!.slice(-t.samples.length);
@@ -106,11 +116,12 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
   });
   const warmPeers = [warm('lrlab inline', () => new InlineExecutor()), warm('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 }))];
   const warmTimings = await measure(warmPeers, rounds);
+  const shareAfter = await coreShare(quick ? 1 : 9);
   const ratio = (t: PeerTiming[]) => `${(t[0].medianMs / t[1].medianMs).toFixed(2)}× faster than inline ` +
     `(median of the rounds' own ratios: ${pairedRatio(t[0].samples, t[1].samples).toFixed(2)}×)`;
   return ratioTable(`the default sweep (${spec.name}, 32 trials × ${epochs} epochs), sweep phase in a fresh process each, as npm start runs it (check: trials run)`,
     cold, cold[0].name) +
     `\npool: ${ratio(cold)}, fresh processes as npm start runs them.\n\n` +
     ratioTable('the same sweep in this warm process, a fresh pool each time (its worker starts cold; check: trials run)', warmTimings, 'lrlab inline') +
-    `\npool in a warm process: ${ratio(warmTimings)}.\n`;
+    `\npool in a warm process: ${ratio(warmTimings)}.\n` + coreShareLine(shareBefore, shareAfter);
 }

@@ -20,8 +20,10 @@ export const TITLE_SIZE = 12;
 
 /** The ticks of a scale, as drawn: the requested ones inside the domain, never a repeated pixel. */
 function ticksOf(s: Scale, o: AxisOptions): number[] {
-  const [lo, hi] = s.domain;
-  const inside = (o.ticks ?? s.ticks()).filter((v) => v >= Math.min(lo, hi) * (1 - 1e-9) - 1e-12 && v <= Math.max(lo, hi) * (1 + 1e-9) + 1e-12);
+  const lo = Math.min(s.domain[0], s.domain[1]), hi = Math.max(s.domain[0], s.domain[1]);
+  // A tick on the domain's edge stays, whatever rounding put it a hair outside.
+  const eps = (hi - lo) * 1e-9 + Math.abs(lo) * 1e-12;
+  const inside = (o.ticks ?? s.ticks()).filter((v) => v >= lo - eps && v <= hi + eps);
   const seen = new Set<number>();
   return inside.filter((v) => { const p = Math.round(s(v)); if (seen.has(p)) return false; seen.add(p); return true; });
 }

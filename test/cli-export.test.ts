@@ -59,6 +59,32 @@ describe('lrlab export / import', () => {
     expect(imported.optimizer.lr).toBe(0.01);
   });
 
+  it('never replaces an earlier export or model file without --overwrite: exit 2, one line naming the file, bytes unchanged', async () => {
+    const out = join(tmp, 'again');
+    const exportArgs = ['export', '--model', join(tmp, 'model.lrlab'), '--format', 'onnx', '--out', out];
+    expect((await lrlab(exportArgs)).code).toBe(0);
+    await writeFile(join(out, 'model.onnx'), 'an earlier export');
+    const refused = await lrlab(exportArgs);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^lrlab: --out: already exists: pass --overwrite to replace it.*model\.onnx/);
+    expect(refused.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(await readFile(join(out, 'model.onnx'), 'utf8')).toBe('an earlier export');
+    expect((await lrlab([...exportArgs, '--overwrite'])).code).toBe(0);
+    expect(await readFile(join(out, 'model.onnx'), 'utf8')).not.toBe('an earlier export');
+
+    const tfjsDir = join(tmp, 'again-tfjs');
+    expect((await lrlab(['export', '--model', join(tmp, 'model.lrlab'), '--format', 'tfjs', '--out', tfjsDir])).code).toBe(0);
+    const target = join(tmp, 'kept.lrlab');
+    await writeFile(target, 'an earlier model');
+    const importArgs = ['import', '--format', 'tfjs', '--model', join(tfjsDir, 'model.json'), '--out', target];
+    const kept = await lrlab(importArgs);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toMatch(/^lrlab: --out: already exists: pass --overwrite/);
+    expect(await readFile(target, 'utf8')).toBe('an earlier model');
+    expect((await lrlab([...importArgs, '--overwrite'])).code).toBe(0);
+    expect((await Model.load(new Uint8Array(await readFile(target)))).paramCount).toBe(model.paramCount);
+  });
+
   it('refuses what TF.js cannot express (elu with alpha 0.5), exit 2, one line, nothing written', async () => {
     const elu = await Model.create({ model: { inputs: 2, layers: [{ units: 2, activation: 'elu', alpha: 0.5 }], loss: 'mse' } });
     await writeFile(join(tmp, 'elu.lrlab'), elu.save());

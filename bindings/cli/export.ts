@@ -12,11 +12,13 @@ import { TFJS_WEIGHTS_FILE } from '../formats/tfjs-export.js';
 import { Model } from '../model.js';
 import { checkChoice } from '../validate.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { refuseToReplace } from '../files/no-clobber.js';
 
 export const EXPORT_FLAGS = flagSet(defineFlags({
   model: { type: 'string', arg: 'FILE', help: 'a saved model (e.g. runs/train/model.lrlab)' },
   format: { type: 'string', arg: 'NAME', help: 'tfjs or onnx' },
   out: { type: 'string', arg: 'DIR', help: 'the directory to write into (created if missing)' },
+  overwrite: { type: 'boolean', help: 'replace an earlier export in --out (refused without it)' },
 }), HELP_FLAG);
 
 export const EXPORT_HELP = `Usage: lrlab export --model FILE --format tfjs|onnx --out DIR
@@ -41,6 +43,8 @@ export async function exportCommand(args: string[]): Promise<number> {
   const format = checkChoice('--format', values.format, ['tfjs', 'onnx'] as const);
   if (values.model === undefined) throw new LrlabError('INVALID_OPTION', '--model', undefined, 'is required: the model file to export');
   if (values.out === undefined) throw new LrlabError('INVALID_OPTION', '--out', undefined, 'is required: the directory to write into');
+  const names = format === 'tfjs' ? [TFJS_WEIGHTS_FILE, 'model.json'] : ['model.onnx'];
+  await refuseToReplace('--out', names.map((name) => join(values.out!, name)), values.overwrite === true);
   const model = await Model.load(await readModelFile(values.model), { source: values.model });
   // Convert before writing anything, so that a refusal leaves no partial export.
   const files: [string, string | Uint8Array][] = [];

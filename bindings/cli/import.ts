@@ -13,6 +13,7 @@ import { checkChoice } from '../validate.js';
 import { readJson } from './experiment-flags.js';
 import { flagInteger, flagNumber } from './flags.js';
 import { writeFileAtomic } from '../files/atomic.js';
+import { refuseToReplace } from '../files/no-clobber.js';
 
 export const IMPORT_FLAGS = flagSet(defineFlags({
   format: { type: 'string', arg: 'NAME', help: 'tfjs' },
@@ -25,6 +26,7 @@ export const IMPORT_FLAGS = flagSet(defineFlags({
     help: 'mse, mae, categorical_crossentropy or binary_crossentropy\n(default: the one in the file, else from the last activation)',
   },
   seed: { type: 'string', arg: 'N', help: 'seed of the shuffles of later training (default 0)' },
+  overwrite: { type: 'boolean', help: 'replace --out if it exists (refused without it)' },
 }), HELP_FLAG);
 
 export const IMPORT_HELP = `Usage: lrlab import --format tfjs --model DIR/model.json --out FILE.lrlab
@@ -45,6 +47,7 @@ export async function importCommand(args: string[]): Promise<number> {
   checkChoice('--format', values.format, ['tfjs'] as const);
   if (values.model === undefined) throw new LrlabError('INVALID_OPTION', '--model', undefined, 'is required: the model.json to import');
   if (values.out === undefined) throw new LrlabError('INVALID_OPTION', '--out', undefined, 'is required: the lrlab model file to write');
+  await refuseToReplace('--out', [values.out], values.overwrite === true);
   const json = await readJson<{ weightsManifest?: { paths?: unknown }[] }>('--model', values.model);
   const paths = (Array.isArray(json.weightsManifest) ? json.weightsManifest : []).flatMap((g) => (Array.isArray(g?.paths) ? g.paths : []));
   const shards = await Promise.all(paths.map(async (p) => {

@@ -36,6 +36,7 @@
 import { bestLoss, hasCurve, judgedLossSeries } from '../diagnostics/results.js';
 import { fmtLoss, fmtValue, meanStd } from '../diagnostics/stats.js';
 import { LrlabError } from '../errors.js';
+import { maxOf, minOf } from '../extent.js';
 import { experimentData, validateExperiment, type ExperimentSpec } from '../experiment.js';
 import { findLr, type FindLrResult } from '../finder.js';
 import { normalizeOptimizer } from '../spec.js';
@@ -221,7 +222,7 @@ export async function recommendLr(spec: ExperimentSpec, options: RecommendOption
       for (const d of REFINE_OFFSETS) {
         const lr = step(choice.lr, d);
         if (lr <= low || lr >= high) continue;
-        const distance = Math.min(...at.map((x) => Math.abs(x - Math.log10(lr))));
+        const distance = minOf(at.map((x) => Math.abs(x - Math.log10(lr))));
         if (distance > far + 1e-9) { far = distance; pick = lr; }
       }
       if (pick === null) break;
@@ -270,7 +271,7 @@ function fitChoice(evidence: LrEvidence[]): FitChoice | null {
   const inside = finite.filter((e) => e.lr > low && e.lr < high);
   const points = inside.flatMap((e) => e.values.map((value) => ({ lr: e.lr, value: value! })));
   const lrs = inside.map((e) => e.lr);
-  const domain: [number, number] = [Math.min(...lrs), Math.max(...lrs)];
+  const domain: [number, number] = [minOf(lrs), maxOf(lrs)];
   return chooseFromFit(points, domain, RANGE_TOLERANCE);
 }
 
@@ -283,12 +284,12 @@ function fitChoice(evidence: LrEvidence[]): FitChoice | null {
 function edgeStep(evidence: LrEvidence[], choice: FitChoice | null): number | null {
   if (choice === null) {
     // Every run diverged: try a decade below the lowest.
-    return tidy(Math.min(...evidence.map((e) => e.lr)) / 10);
+    return tidy(minOf(evidence.map((e) => e.lr)) / 10);
   }
   const finite = evidence.filter((e) => e.diverged === 0).map((e) => e.lr);
   const [low, high] = allowedSpan(evidence, choice.minimum.lr);
   const inside = finite.filter((lr) => lr > low && lr < high);
-  const lowest = Math.min(...inside), highest = Math.max(...inside);
+  const lowest = minOf(inside), highest = maxOf(inside);
   const near = (a: number, b: number) => Math.abs(Math.log10(a / b)) <= EDGE;
   if (near(choice.minimum.lr, lowest)) {
     if (low === 0) return tidy(lowest / 10);

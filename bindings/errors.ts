@@ -16,6 +16,8 @@ export class LrlabError extends Error {
   readonly code: ErrorCode;
   readonly field: string;
   readonly value: unknown;
+  /** What the field allows, as in the message. */
+  readonly allowed: string;
 
   constructor(code: ErrorCode, field: string, value: unknown, allowed: string) {
     super(`${field}: ${allowed}. Received: ${field}=${describe(value)}`);
@@ -23,6 +25,7 @@ export class LrlabError extends Error {
     this.code = code;
     this.field = field;
     this.value = value;
+    this.allowed = allowed;
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { LrlabError } from '../errors.js';
+import { checkChoice } from '../validate.js';
 import { MAX_SPEC_BYTES, parseJsonText } from '../json-limits.js';
 import { SKLEARN_TUTORIAL_DATA, TUTORIAL_EXPERIMENT, type ExperimentSpec } from '../experiment.js';
 import { loadData, validateDataSpec, DATA_NAMES, type DataSpec } from '../data/index.js';
@@ -87,9 +88,7 @@ export async function experimentFromFlags(values: ExperimentFlagValues, options:
   let optimizer = { ...spec.optimizer } as Record<string, unknown>;
   if (values.optimizer !== undefined) {
     // Another optimizer starts from its own defaults: the spec's lr and options belong to the one it had.
-    if (!(OPTIMIZERS as readonly string[]).includes(values.optimizer)) {
-      throw new LrlabError('UNKNOWN_OPTION', '--optimizer', values.optimizer, `must be one of ${OPTIMIZERS.join(', ')}`);
-    }
+    checkChoice('--optimizer', values.optimizer, OPTIMIZERS);
     if (values.optimizer !== optimizer.name) optimizer = { name: values.optimizer };
   }
   if (values.lr !== undefined && !options.lrAxis) optimizer.lr = flagNumber('--lr', values.lr);

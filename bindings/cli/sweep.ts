@@ -85,7 +85,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) }));
   // Every trial's spec is checked before the first one runs: a bad axis value is refused, not recorded as failed.
   const trials = expandSweep(sweep);
-  for (const trial of trials) validateExperiment(trial.spec, `trial ${paramsText(trial.params)}`);
+  for (const trial of trials) validateTrial(trial, values);
   if (queue) {
     warnRelativeDataPaths(trials);
     await queue.connect(); // an unreachable server is an error now, before anything is written
@@ -197,6 +197,24 @@ function warnRelativeDataPaths(trials: Trial[]): void {
     .map((d) => (d as { path: string }).path));
   for (const path of relative) {
     process.stderr.write(`lrlab: note: data.path "${path}" is relative; each worker reads it from its own working directory (give an absolute path on a shared disk)\n`);
+  }
+}
+
+/** The axes the sweep's own flags make, so that a bad value of one is refused naming the flag the user typed. */
+const AXIS_FLAGS: Record<string, string> = { 'optimizer.lr': '--lr', 'optimizer.momentum': '--momentum', 'optimizer.name': '--optimizers' };
+
+function validateTrial(trial: Trial, values: { lr?: string; momentum?: string; optimizers?: string }): void {
+  const prefix = `trial ${paramsText(trial.params)}`;
+  try {
+    validateExperiment(trial.spec, prefix);
+  } catch (error) {
+    const path = error instanceof LrlabError && error.field.startsWith(`${prefix}.`) ? error.field.slice(prefix.length + 1) : undefined;
+    const flag = path === undefined ? undefined : AXIS_FLAGS[path];
+    if (flag !== undefined && values[flag.slice(2) as 'lr' | 'momentum' | 'optimizers'] !== undefined) {
+      const { code, value, allowed } = error as LrlabError;
+      throw new LrlabError(code, flag, value, allowed);
+    }
+    throw error;
   }
 }
 

@@ -5,9 +5,10 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tidy } from '../bindings/advice/fit.js';
 import { recommendLr, type RecommendOptions } from '../bindings/advice/recommend.js';
 import { LrlabError } from '../bindings/errors.js';
-import type { ExperimentSpec } from '../bindings/experiment.js';
+import { experimentData, type ExperimentSpec } from '../bindings/experiment.js';
 import { InlineExecutor } from '../bindings/sweep/executor.js';
 import { PoolExecutor } from '../bindings/sweep/pool.js';
 import { lrlab } from './helpers/cli.js';
@@ -105,6 +106,56 @@ describe('recommendLr', () => {
     const error = await recommendLr({ ...SPEC, epochs: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LrlabError);
     expect((error as LrlabError).field).toBe('spec.epochs');
+  });
+});
+
+describe('recommendLr at the edge of stability', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lrlab-recommend-edge-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('bisects (in log LR) the gap between the best finite LR and a decade run known to diverge', async () => {
+    // A linear model on a line under full-batch gradient descent with MSE: the error along the
+    // Hessian's top eigenvector scales by |1 − lr·λmax| per step, so any lr·λmax > 2 diverges.
+    // 19 full-batch epochs are too few steps for a range test, so the search centres on spec's LR.
+    const n = 100, path = join(dir, 'line.csv');
+    const rows = Array.from({ length: n }, (_, i) => {
+      const x = -Math.sqrt(3) + (2 * Math.sqrt(3) * i) / (n - 1);
+      return `${x},${2 * x + 0.5 + 0.1 * Math.sin(7 * i)}`;
+    });
+    await writeFile(path, 'x,y\n' + rows.join('\n') + '\n');
+    const spec: ExperimentSpec = {
+      data: { name: 'csv', path }, split: { testFraction: 0.3, seed: 0 },
+      model: { inputs: 1, layers: [{ units: 1 }], loss: 'mse' }, optimizer: { name: 'sgd' }, epochs: 19, batchSize: 1000, seed: 1,
+    };
+    // Hessian of mean((w x + b − y)²) over the training rows: (2/m) Σ [x 1]ᵀ[x 1].
+    const { train } = await experimentData(spec);
+    const m = train.x.rows;
+    let sx = 0, sxx = 0;
+    for (let i = 0; i < m; i++) { sx += train.x.data[i]!; sxx += train.x.data[i]! ** 2; }
+    const a = (2 * sxx) / m, b = (2 * sx) / m, c = 2;
+    const lambdaMax = (a + c) / 2 + Math.sqrt(((a - c) / 2) ** 2 + b * b);
+    const prior = tidy(1.5 / lambdaMax), diverging = tidy(10 * prior);
+    expect(prior * lambdaMax).toBeLessThan(2);
+    expect(diverging * lambdaMax).toBeGreaterThan(2); // by a factor of 7: the error grows 14× per step
+
+    const rec = await recommendLr({ ...spec, optimizer: { name: 'sgd', lr: prior } });
+    expect(rec.evidence.finder).toBeNull();
+    const at = (lr: number) => rec.evidence.lrs.find((e) => e.lr === lr)!;
+    expect(at(diverging).stage).toBe('coarse');
+    expect(at(diverging).diverged).toBe(1);
+    expect(at(prior).diverged).toBe(0);
+    expect(at(prior).mean).toBeLessThan(at(tidy(prior / 10)).mean);
+    // The fit's minimum is at the highest finite decade run, a decade below the diverged one: the next
+    // run is halfway between them in log scale, not a decade further.
+    const edge = rec.evidence.lrs.filter((e) => e.stage === 'edge').map((e) => e.lr);
+    expect(edge).toContain(tidy(Math.sqrt(prior * diverging)));
+    expect(edge.every((lr) => lr > prior && lr < diverging)).toBe(true);
+    expect(rec.lr).toBeLessThan(diverging);
   });
 });
 

@@ -5,7 +5,8 @@
  * It packs the package, installs the tarball into a temporary project with production
  * dependencies only (no optional peers), and there times whole processes: `lrlab --help`,
  * `node -e "import('lrlab')"`, `lrlab report` on the default sweep's results, and `npm start` in
- * this checkout (the default sweep, end to end, from an empty runs/default-sweep). Then, in this
+ * this checkout (the default sweep, end to end, from an empty runs/default-sweep), beside `npm run
+ * env`, npm starting a built-in script with no lrlab code: npm's own share of `npm start`. Then, in this
  * process, the time to render the default sweep's report.html (its first render, as a command
  * pays it, and the median of 5 more). Peers run interleaved, round after round, next to
  * `node -e 0`, and are reported as medians and as multiples of `node -e 0`'s median in the same
@@ -106,6 +107,8 @@ try {
     processPeer(`node -e "import('lrlab')"`, node, ['-e', `import('lrlab')`], app),
     processPeer('lrlab report (default sweep)', node, [lrlab, 'report', sweepCopy], app),
     processPeer('npm start (default sweep, from empty)', 'npm', ['start', '--silent'], ROOT, clean),
+    // npm's own share of `npm start`: a built-in script that starts no lrlab code.
+    processPeer('npm run env (npm alone, no lrlab)', 'npm', ['run', 'env', '--silent'], ROOT),
   ], rounds);
 
   const render = await renderTimes(sweepCopy);
@@ -116,7 +119,7 @@ try {
     '## lrlab startup and install size',
     '',
     `Node ${process.version}; medians of ${rounds} whole-process runs per peer, interleaved with \`node -e 0\` in the same run.`,
-    `The machine was shared while this ran (load average ${load} at the end, 2 cores): compare the ratios, not the milliseconds.`,
+    `Load average at the end: ${load} (2 cores); compare the ratios, not the milliseconds.`,
     '',
     '| process | median ms | min ms | × node -e 0 |',
     '|---|---:|---:|---:|',

@@ -19,14 +19,15 @@ it('build/lrlab.wasm stays under 48 KiB', () => {
   expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(48 * 1024); // measured: 34.4 KiB
 });
 
-it('assembly/ stays under 1,700 lines and bindings/ under 16,000, no file over 800', () => {
+it('assembly/ stays under 2,000 lines and bindings/ under 16,000, no file over 800', () => {
   const core = sourceLines('assembly');
   const api = sourceLines('bindings');
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   // Raised from 1,500 for the small-network path (softmax + cross-entropy fused and four
   // rows at a time, the exponentials two at a time with Mathf.exp's bits, the narrow tails'
-  // stores, the data scan): 1,439 -> 1,651.
-  expect(total(core)).toBeLessThan(1700); // measured: 1,651
+  // stores, the data scan): 1,439 -> 1,651. Raised to 2,000 for the second round of speed work
+  // (kernels for narrow layers, packing for the large products, the split update of threads).
+  expect(total(core)).toBeLessThan(2000); // measured before that round: 1,651
   // Raised from 12,000 when predict/export, the tutorial, advice, the CLI flags and the hardening
   // landed (9,416 -> 14,186 lines): room for one more part, not for sprawl.
   expect(total(api)).toBeLessThan(16_000); // measured: 14,186

@@ -16,24 +16,38 @@
 // All update rules run four lanes at a time over n, a multiple of 4: the
 // arrays are padded to it with zeros, and a zero parameter with a zero
 // gradient stays zero under every rule here.
+import { pinSplat } from './lanes';
+
 export function sgdStep(p: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, nesterov: bool, keras: bool): void {
-  const vlr = f32x4.splat(lr), mu = f32x4.splat(momentum);
-  for (let o: usize = 0; o < (<usize>n << 2); o += 16) {
-    const gi = v128.load(g + o);
-    if (momentum != 0 && keras) {
-      const lrg = f32x4.mul(vlr, gi);
-      const vi = f32x4.sub(f32x4.mul(mu, v128.load(v + o)), lrg);
-      v128.store(v + o, vi);
-      const step = nesterov ? f32x4.sub(f32x4.mul(mu, vi), lrg) : vi;
-      v128.store(p + o, f32x4.add(v128.load(p + o), step));
-      continue;
-    }
-    let step = gi;
-    if (momentum != 0) {
-      const vi = f32x4.add(f32x4.mul(mu, v128.load(v + o)), gi);
-      v128.store(v + o, vi);
-      step = nesterov ? f32x4.add(gi, f32x4.mul(mu, vi)) : vi;
-    }
-    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, step)));
+  const vlr = pinSplat(0, lr), mu = pinSplat(1, momentum);
+  const moves = momentum != 0;
+  const end = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 64 <= end; o += 64) {
+    sgdLanes(o, p, g, v, vlr, mu, moves, nesterov, keras);
+    sgdLanes(o + 16, p, g, v, vlr, mu, moves, nesterov, keras);
+    sgdLanes(o + 32, p, g, v, vlr, mu, moves, nesterov, keras);
+    sgdLanes(o + 48, p, g, v, vlr, mu, moves, nesterov, keras);
   }
+  for (; o < end; o += 16) sgdLanes(o, p, g, v, vlr, mu, moves, nesterov, keras);
+}
+
+@inline
+function sgdLanes(o: usize, p: usize, g: usize, v: usize, vlr: v128, mu: v128, moves: bool, nesterov: bool, keras: bool): void {
+  const gi = v128.load(g + o);
+  if (moves && keras) {
+    const lrg = f32x4.mul(vlr, gi);
+    const vi = f32x4.sub(f32x4.mul(mu, v128.load(v + o)), lrg);
+    v128.store(v + o, vi);
+    const step = nesterov ? f32x4.sub(f32x4.mul(mu, vi), lrg) : vi;
+    v128.store(p + o, f32x4.add(v128.load(p + o), step));
+    return;
+  }
+  let step = gi;
+  if (moves) {
+    const vi = f32x4.add(f32x4.mul(mu, v128.load(v + o)), gi);
+    v128.store(v + o, vi);
+    step = nesterov ? f32x4.add(gi, f32x4.mul(mu, vi)) : vi;
+  }
+  v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.mul(vlr, step)));
 }

@@ -6,7 +6,9 @@
  * dependencies only (no optional peers), and there times whole processes: `lrlab --help`,
  * `node -e "import('lrlab')"`, `lrlab report` on the default sweep's results, and `npm start` in
  * this checkout (the default sweep, end to end, from an empty runs/default-sweep), beside `npm run
- * env`, npm starting a built-in script with no lrlab code: npm's own share of `npm start`. Then, in this
+ * env`, npm starting a built-in script with no lrlab code: npm's own share of `npm start`; npm start
+ * runs with LRLAB_PHASES=1, so the command also reports when each of its phases ended and each
+ * thread's busy time in the trials (bindings/cli/phases.ts). Then, in this
  * process, the time to render the default sweep's report.html (its first render, as a command
  * pays it, and the median of 5 more). Peers run interleaved, round after round, next to
  * `node -e 0`, and are reported as medians and as multiples of `node -e 0`'s median in the same
@@ -21,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure, type Peer } from './timing.js';
+import { measure, median, type Peer } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
@@ -53,16 +55,53 @@ function project(work: string, name: string, install: string[]): string {
 }
 
 /** A peer that runs one whole process; its check is the exit code (0 for every peer here). */
-function processPeer(name: string, command: string, args: string[], cwd: string, before?: () => void): Peer {
+function processPeer(name: string, command: string, args: string[], cwd: string, before?: () => void, stderr?: (text: string) => void): Peer {
   return {
     name,
     run() {
       before?.();
-      const result = spawnSync(command, args, { cwd, stdio: 'ignore' });
+      const env = stderr ? { ...process.env, LRLAB_PHASES: '1' } : process.env;
+      const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', stderr ? 'pipe' : 'ignore'], encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`${name} exited with ${result.status}`);
+      stderr?.(result.stderr);
       return result.status;
     },
   };
+}
+
+interface RunnerTimes { trials: number; busyMs: number; firstStartMs: number; lastEndMs: number }
+type Phases = Record<'imported' | 'checked' | 'trials' | 'analysis' | 'report' | 'done', number> & { runners: RunnerTimes[] };
+
+/** The phases line a command prints with LRLAB_PHASES=1. */
+function phasesOf(stderr: string): Phases {
+  const line = stderr.split('\n').find((l) => l.startsWith('lrlab: phases '));
+  if (!line) throw new Error(`no phases line in npm start's output:\n${stderr}`);
+  return JSON.parse(line.slice('lrlab: phases '.length)) as Phases;
+}
+
+/** npm start's phases as table rows: medians over the runs of each phase's end and length. */
+function phaseRows(runs: Phases[]): string[] {
+  const med = (f: (p: Phases) => number) => median(runs.map(f)).toFixed(0);
+  const steps: [string, keyof Phases, string][] = [
+    ['node started, the CLI imported (pool workers started before the imports)', 'imported', ''],
+    ['flags parsed, every trial checked, --out locked, the store opened', 'checked', 'imported'],
+    ['the 32 trials on the pool', 'trials', 'checked'],
+    ['the analysis (diagnoses, recommendation)', 'analysis', 'trials'],
+    ['report.html, summary.json and epochs.csv rendered and written', 'report', 'analysis'],
+    ['the lock released', 'done', 'report'],
+  ];
+  const rows = steps.map(([what, end, start]) => `| ${what} | ${med((p) => p[end] as number)} | ${med((p) => (p[end] as number) - (start ? (p[start as keyof Phases] as number) : 0))} |`);
+  const threads = runs[0]!.runners.map((_, i) => {
+    const name = i === 0 ? 'main thread' : `worker ${i}`;
+    return `${name}: ${med((p) => p.runners[i]!.trials)} trials, busy ${med((p) => p.runners[i]!.busyMs)} ms from ${med((p) => p.runners[i]!.firstStartMs)} to ${med((p) => p.runners[i]!.lastEndMs)} ms`;
+  });
+  return [
+    '| phase of npm start\'s node process | ended at (ms since it started, median) | took (ms, median) |',
+    '|---|---:|---:|',
+    ...rows,
+    '',
+    `Each thread's share of the trials (medians): ${threads.join('; ')}.`,
+  ];
 }
 
 /** The default sweep's report rendered from its recorded results by the built library: the first render (what a command pays) and 5 more. */
@@ -100,13 +139,14 @@ try {
   cpSync(defaultSweep, sweepCopy, { recursive: true });
   const node = process.execPath;
   const lrlab = join(app, 'node_modules/lrlab/bin/lrlab.js');
+  const phaseRuns: Phases[] = [];
 
   const timings = await measure([
     processPeer('node -e 0', node, ['-e', '0'], app),
     processPeer('lrlab --help', node, [lrlab, '--help'], app),
     processPeer(`node -e "import('lrlab')"`, node, ['-e', `import('lrlab')`], app),
     processPeer('lrlab report (default sweep)', node, [lrlab, 'report', sweepCopy], app),
-    processPeer('npm start (default sweep, from empty)', 'npm', ['start', '--silent'], ROOT, clean),
+    processPeer('npm start (default sweep, from empty)', 'npm', ['start', '--silent'], ROOT, clean, (text) => phaseRuns.push(phasesOf(text))),
     // npm's own share of `npm start`: a built-in script that starts no lrlab code.
     processPeer('npm run env (npm alone, no lrlab)', 'npm', ['run', 'env', '--silent'], ROOT),
   ], rounds);
@@ -127,6 +167,10 @@ try {
     '',
     `\`npm install lrlab\` (the packed ${packed[0].filename}, ${mb(packed[0].size)} MB packed, ${mb(packed[0].unpackedSize)} MB unpacked), production dependencies only, no optional peers:`,
     `**${mb(size.bytes)} MB in ${size.packages} package${size.packages === 1 ? '' : 's'}** (earlier: 46 MB in 103 packages with tsx and the queue packages, then 20.3 MB in 80 with Vega-Lite).`,
+    '',
+    `Where npm start's time goes, as the command marks it (LRLAB_PHASES=1) in the same ${rounds} runs; the rest of npm start is npm's own start (\`npm run env\` above) and node's exit:`,
+    '',
+    ...phaseRows(phaseRuns.slice(-rounds)),
     '',
     `Rendering the default sweep's report.html (${render.trials} trials, ${(render.bytes / 1024).toFixed(0)} KiB) in this process: first render ${render.firstMs.toFixed(0)} ms, then a median of ${render.medianMs.toFixed(0)} ms over 5.`,
     // Recorded, not measured here: Vega-Lite is no longer installed. The README says how it was measured.

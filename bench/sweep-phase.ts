@@ -1,23 +1,22 @@
 /**
  * One sweep phase in a fresh process, as `lrlab sweep` (and so `npm start`) runs
- * it: the executor made first (a pool starts its workers then), the results
- * appended to a store in a temporary folder, the executor closed. Cold JIT on
- * every thread, as in the command. Prints {"ms": …, "trials": …} (the sweep
- * phase only: the process's start and imports are not in it).
+ * it: in pool mode the worker is started first, before the imports (as
+ * bin/lrlab.js does, bindings/cli/prestart.ts), then the executor made, the
+ * results appended to a store in a temporary folder, the executor closed. Cold
+ * JIT on every thread, as in the command. Prints {"ms": …, "trials": …,
+ * "runners": […]} (the sweep phase only: the process's start and imports are
+ * not in it; runners: each thread's trials and busy time, pool mode only).
  * Usage: tsx bench/sweep-phase.ts inline|pool [epochs]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sweepSpecFromFlags } from '../bindings/cli/sweep.js';
-import { InlineExecutor } from '../bindings/sweep/executor.js';
-import { PoolExecutor } from '../bindings/sweep/pool.js';
-import { runSweep } from '../bindings/sweep/run.js';
-import { validateSweep } from '../bindings/sweep/spec.js';
-import { ResultStore } from '../bindings/sweep/store.js';
+import { prestartPoolWorkers } from '../bindings/sweep/pool-prestart.js';
 
 const [mode, epochs] = process.argv.slice(2);
 if (mode !== 'inline' && mode !== 'pool') throw new Error('usage: sweep-phase.ts inline|pool [epochs]');
+if (mode === 'pool') prestartPoolWorkers(1);
+const [{ mkdtemp, rm }, { tmpdir }, { join }, { sweepSpecFromFlags }, { InlineExecutor }, { PoolExecutor }, { runSweep }, { validateSweep }, { ResultStore }] = await Promise.all([
+  import('node:fs/promises'), import('node:os'), import('node:path'), import('../bindings/cli/sweep.js'), import('../bindings/sweep/executor.js'),
+  import('../bindings/sweep/pool.js'), import('../bindings/sweep/run.js'), import('../bindings/sweep/spec.js'), import('../bindings/sweep/store.js'),
+]);
 const dir = await mkdtemp(join(tmpdir(), 'lrlab-sweep-phase-'));
 try {
   const started = performance.now();
@@ -27,7 +26,8 @@ try {
   const results = await runSweep(validateSweep(spec), { executor, store });
   await executor.close();
   const ms = performance.now() - started;
-  process.stdout.write(JSON.stringify({ ms, trials: results.filter((r) => r.status !== 'failed').length }) + '\n');
+  const runners = executor instanceof PoolExecutor ? executor.lastRunTimes.map((t) => ({ trials: t.trials, busyMs: Math.round(t.busyMs) })) : undefined;
+  process.stdout.write(JSON.stringify({ ms, trials: results.filter((r) => r.status !== 'failed').length, runners }) + '\n');
 } finally {
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Runs the compiled CLI (dist/, built from bindings/ by `npm run build:dist`).
+// prestart() first: a sweep's pool workers boot while the CLI below is imported (bindings/cli/prestart.ts).
 // run() turns every error into its message and exit status (see bindings/cli/exit-codes.ts).
+const argv = process.argv.slice(2);
+(await import('../dist/cli/prestart.js').catch(() => undefined))?.prestart(argv); // dist missing: reported below
 const { run } = await import('../dist/cli/run.js').catch((error) => {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('cli/run.js')) throw error;
   process.stderr.write('lrlab: the compiled CLI (dist/) is missing: run npm run build:dist in the lrlab checkout\n');
   process.exit(1);
 });
-process.exitCode = await run(process.argv.slice(2));
+process.exitCode = await run(argv);

@@ -6,7 +6,7 @@
  * summary.json, epochs.csv.
  */
 import { isAbsolute } from 'node:path';
-import { analyzeSweep, fmtAxisValue } from '../diagnostics/index.js';
+import { fmtAxisValue } from '../diagnostics/stats.js';
 import { LrlabError } from '../errors.js';
 import { InlineExecutor, type Executor } from '../sweep/executor.js';
 import { PoolExecutor } from '../sweep/pool.js';
@@ -22,11 +22,10 @@ import { checkDataUnchanged } from '../files/data-hash.js';
 import { prepareOutDir } from '../files/out-dir.js';
 import type { RunLock } from '../files/run-lock.js';
 import { EXIT } from './exit-codes.js';
-import { writeSweepReport } from '../report/write.js';
 import { EXPERIMENT_FLAGS, FIT_FLAGS, experimentFromFlags, readJson } from './experiment-flags.js';
 import { HELP_FLAG, defineFlags, flagAxis, flagInteger, flagSet, flagsHelp, parseFlags } from './flags.js';
+import { markPhase, notePhase, printPhases } from './phases.js';
 import { createProgress } from './progress.js';
-import { describeBest } from './summary.js';
 
 /** sweep's own meaning of --lr and --momentum (axes of values) replaces the shared one (a value). */
 export const SWEEP_FLAGS = flagSet(defineFlags({
@@ -62,6 +61,7 @@ Options:
 ${flagsHelp(SWEEP_FLAGS)}`;
 
 export async function sweepCommand(args: string[]): Promise<number> {
+  markPhase('imported');
   const { values } = parseFlags(args, SWEEP_FLAGS, 'lrlab sweep');
   if (values.help) {
     process.stdout.write(SWEEP_HELP);
@@ -104,11 +104,17 @@ export async function sweepCommand(args: string[]): Promise<number> {
     return await runAndReport(out, spec, sweep, executor, queue);
   } finally {
     await lock.release();
+    markPhase('done');
+    printPhases();
   }
 }
 
 async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep, executor: Executor, queue: QueueExecutor | undefined): Promise<number> {
   const store = await ResultStore.open(out, spec);
+  markPhase('checked');
+  // The report's code loads while the trials run (on this thread between its own trials, as the workers train).
+  const reportCode = Promise.all([import('../diagnostics/sweep.js'), import('../report/write.js'), import('./summary.js')]);
+  reportCode.catch(() => {}); // awaited below; an interrupted sweep never needs it
   const recorded = store.results.length;
   const controller = new AbortController();
   const onSigint = () => {
@@ -127,6 +133,8 @@ async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep
     });
   } finally {
     process.off('SIGINT', onSigint);
+    markPhase('trials');
+    if (executor instanceof PoolExecutor) notePhase('runners', executor.lastRunTimes.map((t) => ({ ...t, busyMs: Math.round(t.busyMs), firstStartMs: Math.round(t.firstStartMs), lastEndMs: Math.round(t.lastEndMs) })));
     await executor.close();
   }
   if (controller.signal.aborted) {
@@ -136,8 +144,11 @@ async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep
   const fresh = store.results.length - recorded;
   progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
   const axes = sweep.axes.map((a) => a.path);
+  const [{ analyzeSweep }, { writeSweepReport }, { describeBest }] = await reportCode;
   const analysis = analyzeSweep(results);
+  markPhase('analysis');
   const files = await writeSweepReport(out, { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec });
+  markPhase('report');
   process.stdout.write(describeBest(results, analysis));
   process.stdout.write(`report: ${files.html}\n`);
   return 0;

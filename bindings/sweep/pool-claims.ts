@@ -20,6 +20,11 @@ export function closeClaims(claims: Int32Array, count: number): number {
   return Math.min(Atomics.exchange(claims, NEXT, count), count);
 }
 
+/** The module a worker started ahead of its pool (pool-prestart.ts) receives first, before any run. */
+export interface PoolSetup {
+  wasm: WebAssembly.Module;
+}
+
 /** One run of a pool, as its workers receive it. */
 export interface PoolRun {
   run: number;
@@ -27,9 +32,11 @@ export interface PoolRun {
   claims: SharedArrayBuffer;
 }
 
-/** What a worker posts back: the outcome of task `index` of run `run`. */
+/** What a worker posts back: the outcome of task `index` of run `run`, and when it ran (epoch ms: performance.timeOrigin + now()). */
 export interface PoolReply<Outcome> {
   run: number;
   index: number;
   outcome: Outcome;
+  startedAt: number;
+  endedAt: number;
 }

@@ -7,17 +7,24 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
-import { claimNext, type PoolReply, type PoolRun } from './pool-claims.js';
+import { claimNext, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
-const wasm = workerData.wasm as WebAssembly.Module;
+// Given at start, or, to a worker started ahead of its pool, in the first message.
+let wasm = (workerData as Partial<PoolSetup> | undefined)?.wasm;
 const dataCache = new PreparedDataCache<PreparedData>();
 
-parentPort!.on('message', async ({ run, tasks, claims }: PoolRun) => {
+parentPort!.on('message', async (message: PoolRun | PoolSetup) => {
+  if (!('run' in message)) {
+    wasm = message.wasm;
+    return;
+  }
+  const { run, tasks, claims } = message;
   const shared = new Int32Array(claims);
   for (let index = claimNext(shared, tasks.length); index >= 0; index = claimNext(shared, tasks.length)) {
+    const startedAt = performance.timeOrigin + performance.now();
     const outcome = await runTrial(tasks[index] as TrialTask, { wasm, dataCache });
-    const reply: PoolReply<TrialOutcome> = { run, index, outcome };
+    const reply: PoolReply<TrialOutcome> = { run, index, outcome, startedAt, endedAt: performance.timeOrigin + performance.now() };
     parentPort!.postMessage(reply, outcome.checkpoint ? [outcome.checkpoint.buffer as ArrayBuffer] : []);
   }
 });

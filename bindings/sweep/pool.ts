@@ -4,8 +4,9 @@
  * thread. The wasm module is compiled once in the main thread and shared with
  * every worker (a WebAssembly.Module crosses postMessage without recompiling).
  *
- * Workers start when the pool is made and are kept for every run of the pool
- * (unref'd between runs). A run sends every worker the whole task list; each
+ * Workers start when the pool is made (or earlier: a command may start them
+ * first thing, pool-prestart.ts, and the pool adopts them) and are kept for
+ * every run of the pool (unref'd between runs). A run sends every worker the whole task list; each
  * runner, this thread included, takes the next task from a shared counter as
  * soon as it is free (pool-claims.ts). This thread starts on the first task at
  * once, so a short sweep does not wait for workers to boot; a worker never
@@ -17,13 +18,26 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { wasmModule, type WasmSource } from '../backend/wasm-module.js';
-import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
-import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun } from './pool-claims.js';
+import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
+import { poolWorkerExited, spawnPoolWorker, takePrestartedWorkers } from './pool-prestart.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
+
+/**
+ * One runner's share of a run, on this thread's clock (performance.now(), ms since the
+ * process started): what the startup benchmark reports as each thread's busy time.
+ */
+export interface RunnerTimes {
+  trials: number;
+  /** The sum of its trials' times. */
+  busyMs: number;
+  /** When its first trial started and its last one ended (NaN when it ran none). */
+  firstStartMs: number;
+  lastEndMs: number;
+}
 
 export class PoolExecutor implements Executor {
   readonly name = 'pool';
@@ -32,7 +46,7 @@ export class PoolExecutor implements Executor {
   readonly #wasm?: WasmSource;
   readonly #dataCache = new PreparedDataCache<PreparedData>(); // this thread's
   #runs = 0;
-  readonly #exited = new WeakSet<Worker>();
+  #lastRunTimes: RunnerTimes[] = [];
 
   constructor(options: { concurrency?: number; wasm?: WasmSource } = {}) {
     const { concurrency = availableParallelism() } = options;
@@ -74,13 +88,20 @@ export class PoolExecutor implements Executor {
     };
     const message: PoolRun = { run: ++this.#runs, tasks, claims: claims.buffer as SharedArrayBuffer };
     signal?.addEventListener('abort', close, { once: true });
-    const live = workers.filter((w) => !this.#exited.has(w));
-    const detach = live.map((worker) => listen(worker, message.run, record, fail));
+    const live = workers.filter((w) => !poolWorkerExited(w));
+    const times = this.#lastRunTimes = Array.from({ length: live.length + 1 }, () => ({ trials: 0, busyMs: 0, firstStartMs: NaN, lastEndMs: NaN }));
+    const detach = live.map((worker, i) => listen(worker, message.run, (reply) => {
+      addTrial(times[i + 1], reply.startedAt - performance.timeOrigin, reply.endedAt - performance.timeOrigin);
+      record(reply.outcome);
+    }, fail));
     live.forEach((w) => { w.ref(); w.postMessage(message); });
     try {
       // This thread's share, as InlineExecutor, yielding inside each fit (so worker outcomes get recorded meanwhile).
       for (let index = claimNext(claims, tasks.length); index >= 0; index = claimNext(claims, tasks.length)) {
-        record(await runTrial(tasks[index], { wasm, signal, dataCache: this.#dataCache }));
+        const started = performance.now();
+        const outcome = await runTrial(tasks[index], { wasm, signal, dataCache: this.#dataCache });
+        addTrial(times[0], started, performance.now());
+        record(outcome);
       }
       close();
       await new Promise<void>((resolve) => {
@@ -96,26 +117,37 @@ export class PoolExecutor implements Executor {
     if (failure) throw failure.error;
   }
 
+  /** The last run's runners: this thread first, then each worker. */
+  get lastRunTimes(): readonly RunnerTimes[] {
+    return this.#lastRunTimes;
+  }
+
   async close(): Promise<void> {
     const workers = this.#workers;
     this.#workers = undefined;
     if (workers) await Promise.all((await workers.catch(() => [])).map((w) => w.terminate()));
   }
 
+  /** Workers started ahead of the pool (pool-prestart.ts) first, given the module by message; new ones for the rest. */
   async #start(): Promise<Worker[]> {
     const wasm = await wasmModule(this.#wasm);
-    return Array.from({ length: this.concurrency - 1 }, () => {
-      const worker = spawnModuleWorker(new URL('./pool-worker.js', import.meta.url), 'pool-worker', { wasm });
-      worker.unref(); // an idle pool never keeps the process alive (e.g. when a sweep is refused before it runs)
-      worker.once('exit', () => this.#exited.add(worker)); // a crashed worker gets no more runs (it would never answer)
-      return worker;
-    });
+    const adopted = takePrestartedWorkers(this.concurrency - 1);
+    const setup: PoolSetup = { wasm };
+    adopted.forEach((w) => w.postMessage(setup));
+    return [...adopted, ...Array.from({ length: this.concurrency - 1 - adopted.length }, () => spawnPoolWorker(wasm))];
   }
 }
 
-/** Passes on one worker's outcomes of run `run` (and its failure); returns the function that stops listening. */
-function listen(worker: Worker, run: number, record: (outcome: TrialOutcome) => void, fail: (error: Error) => void): () => void {
-  const replied = (reply: PoolReply<TrialOutcome>) => { if (reply.run === run) record(reply.outcome); }; // not an earlier run's
+function addTrial(times: RunnerTimes, startMs: number, endMs: number): void {
+  times.trials++;
+  times.busyMs += endMs - startMs;
+  if (!(times.firstStartMs <= startMs)) times.firstStartMs = startMs; // NaN at first
+  times.lastEndMs = endMs;
+}
+
+/** Passes on one worker's replies of run `run` (and its failure); returns the function that stops listening. */
+function listen(worker: Worker, run: number, record: (reply: PoolReply<TrialOutcome>) => void, fail: (error: Error) => void): () => void {
+  const replied = (reply: PoolReply<TrialOutcome>) => { if (reply.run === run) record(reply); }; // not an earlier run's
   const exited = (code: number) => fail(new Error(`a pool worker exited with code ${code} during a sweep`));
   worker.on('message', replied);
   worker.on('error', fail);

@@ -4,13 +4,15 @@
 //
 //   params | grads | optimizer slots (each as long as params) | scalars (f64)
 //   | per layer: Z, A (A = Z for linear and relu) | batch X | batch Y | two gradient
-//   buffers | a row of zeros | a product's packed panel | 16 spare bytes
+//   buffers | a row of zeros | a product's packed panels | 16 spare bytes
 //   | data: train X, Y, permutation, LR and loss per batch | val X, Y | scratch X, Y
 //
 // The products' tail columns read up to 12 bytes past a row (kernels/gemm.ts);
 // the spare bytes keep those reads inside memory.
 //
 // Parameters of layer l: W [in×out] row-major (Keras's kernel shape), then b [out].
+
+import { packBytes } from './kernels/gemm';
 
 export const MAX_LAYERS = 64;
 export const SCALAR_COUNT = 8; // f64: [0] step t, [1] Nadam's mu product, rest spare
@@ -149,8 +151,8 @@ export function layout(cap: i32, slots: i32, linearId: i32, reluId: i32): usize 
   grad0Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   grad1Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   zeroRowPtr = top; top = align16(top + (<usize>widest << 2) + 16);
-  // One panel of k × 8 floats, k up to max(rows, widest).
-  packPtr = top; top = align16(top + ((<usize>max(cap, widest)) << 5));
+  // A product's packed panels: k up to max(rows, widest); the weight gradient's m·k up to widest·rows.
+  packPtr = top; top = align16(top + packBytes(max(cap, widest), widest * cap));
   top += 16;
   dataBase = top;
   dataTop = top;

@@ -18,7 +18,7 @@ export const EPI_STORE: i32 = 0; //     C = r
 export const EPI_RELU: i32 = 1; //      C = relu(r) (forward of a relu layer, which keeps only A: see arena.ts)
 export const EPI_RELU_MASK: i32 = 2; // C = aux > 0 ? r : 0 (backward: dA → dZ of a relu layer whose A is `aux`)
 
-// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch for one B panel: 32 · k bytes.
+// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch for one B panel: 32 · k bytes (packBytes covers it).
 export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   productNN(c, c, <usize>n << 2, a, b, false, m, k, n, pack, EPI_STORE, 0);
 }
@@ -50,11 +50,7 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
       packRows(pack, b + <usize>j * rowA, k, 8, 8);
       bp = pack; rowB = 32;
     } else if (m >= 8) {
-      for (let kk = 0; kk < k; kk++) {
-        const src = bp + <usize>kk * rowC, dst = pack + (<usize>kk << 5);
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
-      }
+      packColumns(pack, bp, rowC, k);
       bp = pack; rowB = 32;
     }
     const cj = c + (<usize>j << 2), ij = init + (<usize>j << 2);
@@ -81,33 +77,41 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
 }
 
 // C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
-// C is overwritten (each cell starts from 0). `pack` as for gemmNN.
+// C is overwritten (each cell starts from 0). `pack` is scratch of packBytes(m, k) bytes.
+//
+// Row block i of C takes the 4 scalars A[kk, i..i+4] at each step kk: 16 bytes of
+// a row of A that is rowA bytes long. Read in place, every step touches a new
+// cache line, and a long k evicts those lines before the next row block reuses
+// them. So A is first copied into strips, rows 4s..4s+4 of C as k × 16
+// contiguous bytes, which every 8-column panel of B (packed, L1-resident)
+// then streams through in order.
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
-  let j = 0;
-  for (; j + 8 <= n; j += 8) {
-    let bp = b + (<usize>j << 2), rowP = rowB;
-    if (m >= 8) {
-      for (let kk = 0; kk < k; kk++) {
-        const src = bp + <usize>kk * rowB, dst = pack + (<usize>kk << 5);
-        v128.store(dst, v128.load(src));
-        v128.store(dst, v128.load(src, 16), 16);
-      }
-      bp = pack; rowP = 32;
+  const n8 = n & ~7, m4 = m & ~3;
+  if (m >= 8 && n8 > 0) {
+    const strips = pack + (<usize>k << 5), stripBytes = <usize>k << 4;
+    for (let kk = 0; kk < k; kk++) {
+      const src = a + <usize>kk * rowA, dst = strips + (<usize>kk << 4);
+      for (let i = 0; i < m4; i += 4) v128.store(dst + <usize>(i >> 2) * stripBytes, v128.load(src + (<usize>i << 2)));
     }
-    const cj = c + (<usize>j << 2);
-    let i = 0;
-    // Rows i.. of C take A[kk, i..]: consecutive scalars of one row of A.
-    for (; i + 4 <= m; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
-    // Two leftover rows share each B load (a first layer with 2 inputs is all leftovers).
-    for (; i + 2 <= m; i += 2) block2x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
-    for (; i < m; i++) {
-      block1x4T(cj + <usize>i * rowB, a + (<usize>i << 2), rowA, bp, rowP, k, 4);
-      block1x4T(cj + <usize>i * rowB + 16, a + (<usize>i << 2), rowA, bp + 16, rowP, k, 4);
+    for (let j = 0; j < n8; j += 8) {
+      packColumns(pack, b + (<usize>j << 2), rowB, k);
+      const cj = c + (<usize>j << 2);
+      let i = 0;
+      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, strips + <usize>(i >> 2) * stripBytes, pack, k, 16, 32, rowB);
+      leftoverRows8T(cj, a, pack, i, m, k, rowA, 32, rowB);
+    }
+  } else {
+    // Fewer than 8 rows: a panel serves one row block, so A and B are read in place.
+    for (let j = 0; j < n8; j += 8) {
+      const cj = c + (<usize>j << 2);
+      let i = 0;
+      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), b + (<usize>j << 2), k, rowA, rowB, rowB);
+      leftoverRows8T(cj, a, b + (<usize>j << 2), i, m, k, rowA, rowB, rowB);
     }
   }
-  for (; j < n; j += 4) {
+  for (let j = n8; j < n; j += 4) {
     const w = min(4, n - j);
     const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
     let i = 0;
@@ -116,11 +120,62 @@ export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pac
   }
 }
 
+// Rows i..m (fewer than 4) of an 8-column panel of Aᵀ·B, A read in place.
+@inline
+function leftoverRows8T(cj: usize, a: usize, bp: usize, i: i32, m: i32, k: i32, rowA: usize, rowP: usize, rowC: usize): void {
+  // Two leftover rows share each B load (a first layer with 2 inputs is all leftovers).
+  for (; i + 2 <= m; i += 2) block2x8T(cj + <usize>i * rowC, a + (<usize>i << 2), bp, k, rowA, rowP, rowC);
+  for (; i < m; i++) {
+    block1x4T(cj + <usize>i * rowC, a + (<usize>i << 2), rowA, bp, rowP, k, 4);
+    block1x4T(cj + <usize>i * rowC + 16, a + (<usize>i << 2), rowA, bp + 16, rowP, k, 4);
+  }
+}
+
+/**
+ * Bytes of `pack` scratch for products with every dimension ≤ dMax and, for
+ * gemmTN, m·k ≤ area: one B panel (32 · k bytes) and the strips of A.
+ */
+export function packBytes(dMax: i32, area: i32): usize {
+  return (<usize>dMax << 5) + (<usize>area << 2);
+}
+
+// dst[k × 32 bytes] = columns 0..8 of the k rows of src (rowS bytes apart).
+@inline
+function packColumns(dst: usize, src: usize, rowS: usize, k: i32): void {
+  for (let kk = 0; kk < k; kk++) {
+    const s = src + <usize>kk * rowS, d = dst + (<usize>kk << 5);
+    v128.store(d, v128.load(s));
+    v128.store(d, v128.load(s, 16), 16);
+  }
+}
+
 // dst[k × width] = columns q < cols of Bᵀ, i.e. rows q of src (each k floats), zero-padded to `width`.
+// Full groups of 4 rows are transposed 4 × 4 at a time in registers.
 function packRows(dst: usize, src: usize, k: i32, cols: i32, width: i32): void {
   const rowS = <usize>k << 2, rowD = <usize>width << 2;
   if (cols < width) memory.fill(dst, 0, <usize>k * rowD);
-  for (let q = 0; q < cols; q++) {
+  const k4 = k & ~3;
+  let q = 0;
+  for (; q + 4 <= cols; q += 4) {
+    const s0 = src + <usize>q * rowS, d = dst + (<usize>q << 2);
+    for (let kk = 0; kk < k4; kk += 4) {
+      const off = <usize>kk << 2;
+      const r0 = v128.load(s0 + off), r1 = v128.load(s0 + rowS + off);
+      const r2 = v128.load(s0 + 2 * rowS + off), r3 = v128.load(s0 + 3 * rowS + off);
+      const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5), t1 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(r2, r3, 0, 4, 1, 5), t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+      const dk = d + <usize>kk * rowD;
+      v128.store(dk, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+      v128.store(dk + rowD, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+      v128.store(dk + 2 * rowD, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+      v128.store(dk + 3 * rowD, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+    }
+    for (let r = 0; r < 4; r++) {
+      const s = s0 + <usize>r * rowS, dr = d + (<usize>r << 2);
+      for (let kk = k4; kk < k; kk++) store<f32>(dr + <usize>kk * rowD, load<f32>(s + (<usize>kk << 2)));
+    }
+  }
+  for (; q < cols; q++) {
     const s = src + <usize>q * rowS, d = dst + (<usize>q << 2);
     for (let kk = 0; kk < k; kk++) store<f32>(d + <usize>kk * rowD, load<f32>(s + (<usize>kk << 2)));
   }

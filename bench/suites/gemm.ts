@@ -24,7 +24,7 @@ interface Shape {
 }
 
 const SQUARE = [128, 256, 512].flatMap((s) => (['NN', 'NT', 'TN'] as Kind[]).map((kind): Shape => ({ label: `${s}³ ${kind}`, kind, m: s, k: s, n: s })));
-const SHAPES: Shape[] = [
+export const SHAPES: Shape[] = [
   ...SQUARE,
   { label: 'X·W (64×784 · 784×512) NN', kind: 'NN', m: 64, k: 784, n: 512 },
   { label: 'dY·Wᵀ (64×512 · (784×512)ᵀ) NT', kind: 'NT', m: 64, k: 512, n: 784 },
@@ -44,7 +44,7 @@ export async function gemmSuite({ quick }: SuiteOptions): Promise<string> {
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const c = new Float32Array(m * n);
-    const base = wasm.scratchReserve(4 * (a.length + b.length + c.length) + 32 * Math.max(m, k, n) + 64);
+    const base = wasm.scratchReserve(4 * (a.length + b.length + c.length) + wasm.packBytes(Math.max(m, k, n), m * k) + 64);
     const pa = base, pb = pa + 4 * a.length, pc = pb + 4 * b.length, pack = (pc + 4 * c.length + 15) & ~15;
     new Float32Array(wasm.memory.buffer, pa, a.length).set(a);
     new Float32Array(wasm.memory.buffer, pb, b.length).set(b);

@@ -48,6 +48,8 @@ export interface WasmExports {
   gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmNT(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmTN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
+  /** Bytes of scratch a product's `pack` needs for dimensions ≤ dMax and (gemmTN) m·k ≤ area. */
+  packBytes(dMax: number, area: number): number;
   peakMulAdd(iterations: number, s: number, t: number, fused: number): number;
 }
 

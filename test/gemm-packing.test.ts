@@ -78,8 +78,9 @@ describe.each(['NN', 'NT', 'TN'] as Kind[])('%s', (kind) => {
     for (const k of DEPTHS) for (const n of COLS) check(kind, m, k, n);
   });
 
-  it('a k longer than L1 holds (1,100 steps), and one-step products', () => {
+  it('long k (300 and 1,100 steps: the strips of A), and one-step products', () => {
     check(kind, 13, 1100, 19);
+    check(kind, 67, 300, 17);
     check(kind, 64, 1, 33);
     check(kind, 1, 1, 8);
     check(kind, 7, 1100, 9);

@@ -81,15 +81,18 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
 //
 // Row block i of C takes the 4 scalars A[kk, i..i+4] at each step kk: 16 bytes of
 // a row of A that is rowA bytes long. Read in place, every step touches a new
-// cache line, and a long k evicts those lines before the next row block reuses
-// them. So A is first copied into strips, rows 4s..4s+4 of C as k × 16
-// contiguous bytes, which every 8-column panel of B (packed, L1-resident)
-// then streams through in order.
+// cache line (k × 64 bytes per row block, reused by the next three), and past
+// STRIP_K steps those lines no longer stay in L1 until the next row block
+// reuses them. So a long A is first copied into strips, rows 4s..4s+4 of C as
+// k × 16 contiguous bytes, which every 8-column panel of B (packed,
+// L1-resident) then streams through in order.
+const STRIP_K = 256;
+
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
   const n8 = n & ~7, m4 = m & ~3;
-  if (m >= 8 && n8 > 0) {
+  if (m >= 8 && k > STRIP_K && n8 > 0) {
     const strips = pack + (<usize>k << 5), stripBytes = <usize>k << 4;
     for (let kk = 0; kk < k; kk++) {
       const src = a + <usize>kk * rowA, dst = strips + (<usize>kk << 4);
@@ -103,12 +106,17 @@ export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pac
       leftoverRows8T(cj, a, pack, i, m, k, rowA, 32, rowB);
     }
   } else {
-    // Fewer than 8 rows: a panel serves one row block, so A and B are read in place.
+    // A read in place; B packed when at least two row blocks share a panel.
     for (let j = 0; j < n8; j += 8) {
+      let bp = b + (<usize>j << 2), rowP = rowB;
+      if (m >= 8) {
+        packColumns(pack, bp, rowB, k);
+        bp = pack; rowP = 32;
+      }
       const cj = c + (<usize>j << 2);
       let i = 0;
-      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), b + (<usize>j << 2), k, rowA, rowB, rowB);
-      leftoverRows8T(cj, a, b + (<usize>j << 2), i, m, k, rowA, rowB, rowB);
+      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
+      leftoverRows8T(cj, a, bp, i, m, k, rowA, rowP, rowB);
     }
   }
   for (let j = n8; j < n; j += 4) {

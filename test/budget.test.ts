@@ -15,8 +15,11 @@ function sourceLines(dir: string): Map<string, number> {
   return out;
 }
 
-it('build/lrlab.wasm stays under 48 KiB', () => {
-  expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(48 * 1024); // measured: 34.4 KiB
+it('build/lrlab.wasm stays under 64 KiB', () => {
+  // Raised from 48 KiB for the second round of kernels (unrolled update rules, narrow-layer
+  // products, packed strips): 34.4 -> 46.2 KiB, 21 KiB gzipped. Specialised copies of a loop are
+  // what make it fast; the budget keeps them from multiplying without a measured reason.
+  expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(64 * 1024);
 });
 
 it('assembly/ stays under 2,000 lines and bindings/ under 16,000, no file over 800', () => {

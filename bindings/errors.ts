@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'INVALID_DATA' // NaN/Infinity in data, labels out of range, empty data set
   | 'CORRUPT_FILE' // a saved model or CSV that cannot be parsed or fails its checksum
   | 'ABORTED' // an operation cancelled through an AbortSignal
-  | 'BUSY'; // a folder in use by another lrlab run (its lock is held by a live process)
+  | 'BUSY' // a folder in use by another lrlab run (its lock is held by a live process)
+  | 'DISPOSED'; // a model used after its dispose()
 
 export class LrlabError extends Error {
   readonly code: ErrorCode;

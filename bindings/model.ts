@@ -52,11 +52,11 @@ export class Model {
   epochsTrained = 0;
   /** The LR policy's state (scale, plateau, early stopping): carried from fit to fit and saved with the model. */
   policy: PolicyState = initialPolicyState();
-  readonly #backend: Backend;
+  #live: Backend | undefined;
   #preprocessing: Preprocessing | undefined;
 
   private constructor(backend: Backend, seed: number) {
-    this.#backend = backend;
+    this.#live = backend;
     this.spec = backend.model;
     this.optimizer = backend.optimizer;
     this.seed = seed;
@@ -185,8 +185,8 @@ export class Model {
 
   /** Loss (and accuracy) on prepared data: x as the network takes it, y in the model's output order. */
   evaluate(data: Dataset): Evaluation {
-    this.checkData(data, 'data');
     const backend = this.#backend;
+    this.checkData(data, 'data');
     backend.setData(SCRATCH, data.x.data, data.y.data, data.x.rows);
     const totals = backend.evaluate(SCRATCH);
     const result: Evaluation = { loss: totals.lossSum / data.x.rows };
@@ -203,6 +203,7 @@ export class Model {
    * `prepared` says they already are.
    */
   predict(rows: RawRows, options: PredictOptions = {}): Matrix {
+    const backend = this.#backend;
     const o = checkObject('options', options);
     checkKeys('options', o, ['prepared']);
     const prepared = checkBoolean('options.prepared', o.prepared, false);
@@ -214,7 +215,6 @@ export class Model {
     checkFinite('x', x.data);
     if (!prepared) x = standardizeInputs(this.#preprocessing, x);
     const outputs = this.spec.layers[this.spec.layers.length - 1].units;
-    const backend = this.#backend;
     backend.setData(SCRATCH, x.data, new Float32Array(x.rows * outputs), x.rows);
     const out = new Float32Array(x.rows * outputs);
     for (let start = 0; start < x.rows; start += backend.batchCapacity) {
@@ -252,6 +252,23 @@ export class Model {
   /** The raw backend, for gradient checks and tools that need the views. */
   get internals(): Backend {
     return this.#backend;
+  }
+
+  /**
+   * Frees the model (as TF.js model.dispose()): its WebAssembly instance goes
+   * to the next Model.create or Model.load, which zeroes it and so skips
+   * paging in fresh memory. Any later use of this model throws; views from
+   * predict() or internals are stale. Call it when a fit's result is read.
+   */
+  dispose(): void {
+    const backend = this.#live;
+    this.#live = undefined;
+    if (backend instanceof WasmBackend) backend.release();
+  }
+
+  get #backend(): Backend {
+    if (this.#live === undefined) throw new LrlabError('DISPOSED', 'model', 'disposed', 'was disposed: create or load a new model');
+    return this.#live;
   }
 
   /** Throws LrlabError unless `data` fits this model (shapes, finite values unless `values` is false, label range). */

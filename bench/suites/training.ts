@@ -20,6 +20,7 @@ function lrlabPeer(name: string, backend: 'wasm' | 'js', spec: ModelSpec, optimi
     async run() {
       const model = await Model.create({ model: spec, optimizer, backend, seed: 1 });
       const history = await model.fit(data, { epochs, batchSize });
+      model.dispose(); // as the TF.js peer disposes its model and tensors
       return history.loss[history.loss.length - 1];
     },
   };

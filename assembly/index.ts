@@ -20,7 +20,7 @@ export { gemmNN, gemmNT, gemmTN, packBytes } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';
 export { addFloats, firstNonFinite } from './kernels/vector';
 export { setLoss, beginEpoch, trainBatch, trainBatches, sliceGradients, computeGradients, evaluateSlot, predictRows } from './network';
-export { setOptimizer, resetOptimizer, applyUpdate } from './optimizers/index';
+export { setOptimizer, resetOptimizer, applyUpdate, updateNormPart, updateRange } from './optimizers/index';
 
 /** Lays out memory for batches of up to `cap` rows (after setOptimizer: it decides the slot count); returns the end of the model area. */
 export function layout(cap: i32): usize {

@@ -54,6 +54,8 @@ export class Model {
   policy: PolicyState = initialPolicyState();
   #live: Backend | undefined;
   #preprocessing: Preprocessing | undefined;
+  /** During a threaded fit: brings the optimizer state of the workers' parameter ranges into #backend. */
+  #gatherThreads: (() => void) | undefined;
 
   private constructor(backend: Backend, seed: number) {
     this.#live = backend;
@@ -175,10 +177,12 @@ export class Model {
     }
     const threaded = o.threads > 1 ? await startThreads(backend, o.threads, train, trainRows) : undefined;
     const state: TrainingState = { backend: threaded ?? backend, seed: this.seed, epochsTrained: this.epochsTrained, policy: this.policy };
+    this.#gatherThreads = threaded && (() => threaded.gatherSlots());
     try {
       return await fitLoop(state, { trainRows, validationRows: validation?.x.rows ?? 0 }, o);
     } finally {
       this.epochsTrained = state.epochsTrained;
+      this.#gatherThreads = undefined;
       await threaded?.close();
     }
   }
@@ -226,6 +230,7 @@ export class Model {
 
   /** Weights, optimizer state, LR policy state, step and epoch count as bytes (see serialize.ts); `extra` is stored as JSON. */
   save(extra?: Record<string, unknown>): Uint8Array {
+    this.#gatherThreads?.();
     const backend = this.#backend;
     const n = backend.paramCount;
     const slots = new Float32Array(backend.slotCount * n);

@@ -1,12 +1,14 @@
 // Data-parallel fits (fit({ threads })): each thread takes a slice of every
-// minibatch and all of them add the slices' gradients in the same order, so a
-// run is bit-identical for a given thread count, and agrees with one thread up
-// to float32 reduction error (the batch gradient summed in another association).
+// minibatch; each adds up and updates its own range of the parameters, always
+// in the same order, so a run is bit-identical for a given thread count, equals
+// the whole sum and update done on one thread, and agrees with one thread up to
+// float32 reduction error (the batch gradient summed in another association).
 import { describe, expect, it } from 'vitest';
-import { Model, blobs, splitAt, type FitOptions } from '../bindings/index.js';
+import { Model, blobs, splitAt, type FitOptions, type ModelSpec, type OptimizerSpec } from '../bindings/index.js';
 import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
 import { TRAIN } from '../bindings/backend/types.js';
 import type { WasmBackend } from '../bindings/backend/wasm.js';
+import type { Backend } from '../bindings/backend/types.js';
 import { sliceStart } from '../bindings/backend/threads.js';
 import { expectError, rejected } from './helpers/errors.js';
 
@@ -18,13 +20,56 @@ const spec = {
   loss: 'categorical_crossentropy' as const,
 };
 
+const adam: OptimizerSpec = { name: 'adam', lr: 0.01 };
+
 async function fit(threads: number, extra: Partial<FitOptions> = {}) {
-  const model = await Model.create({ model: spec, optimizer: { name: 'adam', lr: 0.01 }, seed: 4 });
+  const model = await Model.create({ model: spec, optimizer: adam, seed: 4 });
   const history = await model.fit(train, { epochs: 4, batchSize: 50, threads, validationData: test, ...extra });
   return { model, history, weights: model.getWeights() };
 }
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
+
+interface State { params: Float32Array; slots: Float32Array[]; scalars: Float64Array }
+const stateOf = (b: Backend): State => ({
+  params: b.params().slice(), slots: Array.from({ length: b.slotCount }, (_, k) => b.slot(k).slice()), scalars: b.scalars().slice(),
+});
+
+/**
+ * The documented threaded step done on one backend: each thread's slice in
+ * turn, the slices added here in thread order with f32 adds ((g0 + g1) + g2 …;
+ * Math.fround of the exact sum is the f32 sum), then the one-thread update.
+ */
+async function referenceRun(model: ModelSpec, optimizer: OptimizerSpec, threads: number, epochs: number, batchSize: number): Promise<State> {
+  const reference = await Model.create({ model, optimizer, seed: 4 });
+  const backend = reference.internals as WasmBackend, rows = train.x.rows;
+  backend.setBatchCapacity(batchSize);
+  backend.setData(TRAIN, train.x.data, train.y.data, rows);
+  const n = backend.paramCount, sum = new Float32Array(n);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    backend.beginEpoch(4, epoch, true);
+    for (let start = 0; start < rows; start += batchSize) {
+      const batch = Math.min(batchSize, rows - start);
+      for (let t = 0; t < threads; t++) {
+        const lo = sliceStart(batch, t, threads), hi = sliceStart(batch, t + 1, threads);
+        if (hi > lo) backend.sliceGradients(start + lo, hi - lo, batch);
+        const part = hi > lo ? backend.grads() : new Float32Array(n);
+        for (let i = 0; i < n; i++) sum[i] = t === 0 ? part[i] : Math.fround(sum[i] + part[i]);
+      }
+      backend.grads().set(sum);
+      backend.applyUpdate(Math.fround(optimizer.lr!));
+    }
+  }
+  return stateOf(backend);
+}
+
+/** The model's weights, every optimizer slot and the step scalars equal `expected` bit for bit. */
+function expectSameState(model: Model, expected: State, what = '') {
+  const actual = stateOf(model.internals);
+  expect(bits(actual.params), `${what} weights`).toEqual(bits(expected.params));
+  expect(actual.slots.map(bits), `${what} optimizer slots`).toEqual(expected.slots.map(bits));
+  expect(Array.from(actual.scalars), `${what} step scalars`).toEqual(Array.from(expected.scalars));
+}
 
 describe('fit({ threads })', () => {
   it('is bit-identical from run to run for a given thread count, with or without batch callbacks', async () => {
@@ -53,33 +98,48 @@ describe('fit({ threads })', () => {
   }, 60_000);
 
   it('equals, bit for bit, the documented reduction done on one thread: slice gradients added in thread order, then the update', async () => {
-    // The reference: one backend computes each thread's slice in turn and adds them
-    // here with f32 adds ((g0 + g1) + g2 …, Math.fround of the exact sum is the f32 sum).
     for (const threads of [2, 3]) {
-      const epochs = 2, batchSize = 50, rows = train.x.rows;
-      const reference = await Model.create({ model: spec, optimizer: { name: 'adam', lr: 0.01 }, seed: 4 });
-      const backend = reference.internals as WasmBackend;
-      backend.setBatchCapacity(batchSize);
-      backend.setData(TRAIN, train.x.data, train.y.data, rows);
-      const n = backend.paramCount, sum = new Float32Array(n);
-      for (let epoch = 0; epoch < epochs; epoch++) {
-        backend.beginEpoch(4, epoch, true);
-        for (let start = 0; start < rows; start += batchSize) {
-          const batch = Math.min(batchSize, rows - start);
-          sum.fill(0);
-          for (let t = 0; t < threads; t++) {
-            const lo = sliceStart(batch, t, threads), hi = sliceStart(batch, t + 1, threads);
-            if (hi > lo) backend.sliceGradients(start + lo, hi - lo, batch);
-            const part = hi > lo ? backend.grads() : new Float32Array(n);
-            for (let i = 0; i < n; i++) sum[i] = t === 0 ? part[i] : Math.fround(sum[i] + part[i]);
-          }
-          backend.grads().set(sum);
-          backend.applyUpdate(Math.fround(0.01));
-        }
-      }
-      const threaded = await fit(threads, { epochs, batchSize });
-      expect(bits(threaded.weights)).toEqual(bits(reference.getWeights()));
+      const reference = await referenceRun(spec, adam, threads, 2, 50);
+      const threaded = await fit(threads, { epochs: 2, batchSize: 50 });
+      expectSameState(threaded.model, reference);
     }
+  }, 60_000);
+
+  // Each thread updates its own range of the parameters (cut at multiples of 4, here
+  // inside layers and inside the 4-blocks where layers meet); clipNorm's Σ g² is
+  // chained from range to range. Together that must be the one update of everything.
+  it('splits the update without changing a bit: clipNorm, clipValue, weight decay, AMSGrad, Nadam, per-layer lrScale', async () => {
+    // 2 → 7 → 5 → 3: layers end at parameters 21, 61 and 79, none a multiple of 4.
+    const odd = {
+      inputs: 2,
+      layers: [{ units: 7, activation: 'relu' as const, lrScale: 0.5 }, { units: 5, activation: 'tanh' as const }, { units: 3, activation: 'softmax' as const, lrScale: 2 }],
+      loss: 'categorical_crossentropy' as const,
+    };
+    const optimizers: OptimizerSpec[] = [
+      { name: 'adam', lr: 0.02, clipNorm: 0.05, clipValue: 0.02, weightDecay: 1e-3, amsgrad: true },
+      { name: 'nadam', lr: 0.01, clipNorm: 0.1 },
+      { name: 'sgd', lr: 0.05, momentum: 0.9, clipNorm: 0.2 },
+    ];
+    for (const optimizer of optimizers) {
+      for (const threads of [2, 3, 4]) {
+        const reference = await referenceRun(odd, optimizer, threads, 2, 40);
+        const model = await Model.create({ model: odd, optimizer, seed: 4 });
+        await model.fit(train, { epochs: 2, batchSize: 40, threads });
+        expectSameState(model, reference, `${optimizer.name} on ${threads} threads`);
+      }
+    }
+  }, 120_000);
+
+  it('brings the optimizer state home: a save during the fit holds every range, and two fits continue as one', async () => {
+    const model2 = await Model.create({ model: spec, optimizer: adam, seed: 4 });
+    const mid: Uint8Array[] = [];
+    await model2.fit(train, { epochs: 2, batchSize: 50, threads: 2, callbacks: { onEpochEnd: (epoch) => { if (epoch === 0) mid.push(model2.save()); } } });
+    const oneEpoch = await Model.create({ model: spec, optimizer: adam, seed: 4 });
+    await oneEpoch.fit(train, { epochs: 1, batchSize: 50, threads: 2 });
+    expectSameState(await Model.load(mid[0]), stateOf(oneEpoch.internals));
+    // The second fit (on to epoch 2) starts its workers from the first one's full state.
+    await oneEpoch.fit(train, { epochs: 2, batchSize: 50, threads: 2 });
+    expectSameState(oneEpoch, stateOf(model2.internals));
   }, 60_000);
 
   it('a batch smaller than the thread count leaves threads idle, not wrong', async () => {

@@ -4,7 +4,7 @@
 // range with lr·scale; every rule is elementwise, so that equals one pass with a
 // per-parameter lr.
 import { paramCount, paramsPtr, gradsPtr, slotsPtr, slotStride, scalarsPtr, layerCount, field, ptrField, L_W, L_IN, L_OUT, lrScaleOf, lrScaled } from '../arena';
-import { regularize } from './regularize';
+import { clipAndSquares, scaleAndDecay } from './regularize';
 import { sgdStep } from './sgd';
 import { adagradStep } from './adagrad';
 import { rmspropStep } from './rmsprop';
@@ -61,14 +61,34 @@ export function resetOptimizer(): void {
 
 /** One optimizer step with learning rate lr (times each layer's lrScale) on the gradients in grads. */
 export function applyUpdate(lr: f32): void {
+  updateRange(lr, 0, slotStride, updateNormPart(0, slotStride, 0));
+}
+
+// A data-parallel step (bindings/backend/threads.ts) splits the update: each
+// thread owns params [from, to) (multiples of 4; the last one ends at
+// slotStride) and runs updateNormPart, then updateRange on its range only. The
+// global Σ g² of clipNorm chains from thread to thread (each continues the
+// previous one's sum), so it is the one index-order sum of applyUpdate. Every
+// rule is elementwise: the ranges together give applyUpdate's bits.
+
+/** Clips grads [from, to) by value; returns `sum` + their Σ g² in index order (clipNorm's sum; `sum` without clipNorm). */
+export function updateNormPart(from: i32, to: i32, sum: f64): f64 {
+  const n = min(to, paramCount) - from;
+  return n > 0 ? clipAndSquares(gradsPtr + (<usize>from << 2), n, clipValue, clipNorm, sum) : sum;
+}
+
+/** Counts the step and updates params [from, to) and their slots, given Σ g² over all parameters (after updateNormPart). */
+export function updateRange(lr: f32, from: i32, to: i32, sumSquares: f64): void {
   const t = load<f64>(scalarsPtr) + 1.0;
   store<f64>(scalarsPtr, t);
-  regularize(paramsPtr, gradsPtr, paramCount, clipValue, clipNorm, l2);
+  const n = min(to, paramCount) - from;
+  const off = <usize>from << 2;
+  if (n > 0) scaleAndDecay(paramsPtr + off, gradsPtr + off, n, clipNorm, sumSquares, l2);
   const product = load<f64>(scalarsPtr, 8);
   let next = product;
   // slotStride: paramCount padded to a multiple of 4 with zeros, as the rules run in f32x4 lanes.
-  if (!lrScaled()) next = rule(0, slotStride, lr, t, product);
-  else for (let l = 0; l < layerCount; l++) next = layerRule(l, lr * lrScaleOf(l), t, product);
+  if (!lrScaled()) next = rule(from, to - from, lr, t, product);
+  else for (let l = 0; l < layerCount; l++) next = layerRule(l, lr * lrScaleOf(l), t, product, from, to);
   store<f64>(scalarsPtr, next, 8);
 }
 
@@ -92,11 +112,17 @@ function rule(from: i32, n: i32, lr: f32, t: f64, product: f64): f64 {
 // 2 blocks × (params + 3 slots) × 16 bytes.
 const edges = memory.data(2 * 4 * 16, 16);
 
-/** The rule on layer l's parameters only: its range widened to 4-blocks, the neighbours' lanes put back after. */
-function layerRule(l: i32, lr: f32, t: f64, product: f64): f64 {
+/**
+ * The rule on layer l's parameters within [from, to) only: its range widened
+ * to 4-blocks, the neighbours' lanes put back after. (from and to are
+ * multiples of 4, so a cut inside the layer leaves whole blocks of it.) An
+ * empty part still returns the rule's new Nadam product.
+ */
+function layerRule(l: i32, lr: f32, t: f64, product: f64, from: i32, to: i32): f64 {
   const start = <i32>((ptrField(l, L_W) - paramsPtr) >> 2);
   const end = start + (field(l, L_IN) + 1) * field(l, L_OUT);
-  const lo = start & ~3, hi = (end + 3) & ~3;
+  const lo = max(start & ~3, from), hi = min((end + 3) & ~3, to);
+  if (hi <= lo) return rule(from, 0, lr, t, product);
   const arrays = 1 + slotsFor(optimizerKind);
   for (let k = 0; k < arrays; k++) {
     v128.store(edges + (<usize>k << 4), v128.load(edgeArray(k) + (<usize>lo << 2)));

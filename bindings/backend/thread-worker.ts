@@ -1,14 +1,14 @@
 /**
  * A worker of a threaded fit (threads.ts): builds its copy of the model from
  * the fit's thread, then runs steps as they are posted in shared memory until
- * told to quit. It blocks in Atomics.wait between steps (a worker may).
+ * told to quit. It blocks in Atomics.wait between commands (a worker may).
  */
 import { parentPort } from 'node:worker_threads';
 import { WasmBackend } from './wasm.js';
 import { TRAIN } from './types.js';
 import {
-  ARRIVED, CMD, CMD_QUIT, EPOCH, EPOCH_TOKEN, FAILED, GEN, ROWS, SEED, SHUFFLE, START,
-  sharedViews, threadStep, type SharedBuffers,
+  ARRIVED, CMD, CMD_GATHER, CMD_QUIT, EPOCH, EPOCH_TOKEN, FAILED, GATHERED, GATHER_SLOT, GEN, NORMED, ROWS, SEED, SHUFFLE, START,
+  StepViews, sharedViews, threadStep, waitChange, type SharedBuffers,
 } from './threads.js';
 import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
 
@@ -34,25 +34,32 @@ parentPort!.once('message', async (init: Init) => {
   backend.scalars().set(init.scalars);
   backend.setData(TRAIN, init.x, init.y, init.rows);
   const shared = sharedViews(init.buffers);
-  const { control } = shared;
+  const { control, parts, ranges } = shared, t = init.thread;
+  const views = new StepViews(backend, shared, t);
   parentPort!.postMessage('ready');
   let seen = 0, step = 0, epochToken = 0;
   try {
     for (;;) {
-      Atomics.wait(control, GEN, seen);
-      const gen = Atomics.load(control, GEN);
-      if (gen === seen) continue;
-      seen = gen;
-      if (control[CMD] === CMD_QUIT) break;
+      seen = waitChange(control, GEN, seen);
+      const cmd = control[CMD];
+      if (cmd === CMD_QUIT) break;
+      if (cmd === CMD_GATHER) {
+        // This thread's range of one optimizer slot, into gradient part 0 (threads.ts gatherSlots).
+        const n = backend.paramCount, from = Math.min(ranges[t], n), to = Math.min(ranges[t + 1], n);
+        parts[0].subarray(from, to).set(backend.slot(control[GATHER_SLOT]).subarray(from, to));
+        Atomics.add(control, GATHERED, 1);
+        Atomics.notify(control, GATHERED);
+        continue;
+      }
       if (control[EPOCH_TOKEN] !== epochToken) {
         epochToken = control[EPOCH_TOKEN];
         backend.beginEpoch(control[SEED] >>> 0, control[EPOCH], control[SHUFFLE] === 1);
       }
-      threadStep(backend, shared, init.thread, init.buffers.threads, ++step, control[START], control[ROWS], shared.numbers[0]);
+      threadStep(backend, shared, views, t, ++step, control[START], control[ROWS], shared.numbers[0]);
     }
   } catch (error) {
     Atomics.store(control, FAILED, 1);
-    Atomics.notify(control, ARRIVED);
+    for (const index of [ARRIVED, NORMED, GATHERED]) Atomics.notify(control, index);
     throw error;
   }
   parentPort!.close();

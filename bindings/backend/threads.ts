@@ -1,16 +1,26 @@
 /**
  * Data-parallel training of one model on several threads (Node worker_threads):
  * the fit's own wasm backend and `threads − 1` workers, each holding a copy of
- * the model, its optimizer state and the training data. Every step, each one
- * computes the gradients of its slice of the minibatch (scaled as part of the
- * whole batch) and publishes them in shared memory; then each one adds all
- * the slices up in the same fixed order (slice 0, 1, …) and applies the same
- * update, so every copy holds the same bits. A run is deterministic for a
- * given thread count and agrees with one thread up to float32 reduction error.
+ * the model and the training data. Every step, each thread computes the
+ * gradients of its slice of the minibatch (scaled as part of the whole batch)
+ * and publishes them in shared memory. Each thread owns a fixed contiguous
+ * range of the parameters (ownedRanges) and their optimizer slots: it adds up
+ * the slices of its range in the fixed order ((g0 + g1) + g2) + …, updates
+ * the range, and publishes the new values; then every thread copies in the
+ * others' ranges. The sum per element and the elementwise update do not
+ * depend on where the ranges are cut, so the bits are those of every thread
+ * summing and updating everything; clipNorm's global Σ g² is one index-order
+ * f64 sum, chained from range to range. A run is deterministic for a given
+ * thread count and agrees with one thread up to float32 reduction error.
  *
- * Threads meet at a counter in a SharedArrayBuffer (Atomics.wait/notify); the
- * gradient slots are double-buffered by step parity, so one barrier per step
- * suffices: nobody can write slot set s % 2 again before everyone has read it.
+ * The optimizer slots are current only in each range's owner: gatherSlots
+ * copies them into the fit's thread (at the end of the fit, and for a save
+ * during it). Threads meet at counters in a SharedArrayBuffer (Atomics.wait/
+ * notify, after a short spin): two barriers per step, after the gradients
+ * are published and after the new parameters are. Between the second barrier
+ * of one step and the first of the next nobody reads the gradient parts, and
+ * between the first and the second nobody reads the shared parameters, so
+ * one copy of each suffices.
  */
 import { Worker } from 'node:worker_threads';
 import { LrlabError } from '../errors.js';
@@ -20,44 +30,68 @@ import { spawnModuleWorker } from './spawn-worker.js';
 
 // Control words (Int32Array over the shared buffer).
 export const GEN = 0; // bumped by the fit's thread for each command
-export const CMD = 1; // CMD_STEP or CMD_QUIT
+export const CMD = 1; // CMD_STEP, CMD_GATHER or CMD_QUIT
 export const START = 2;
 export const ROWS = 3;
 export const EPOCH_TOKEN = 4; // changes with every beginEpoch
 export const EPOCH = 5;
 export const SHUFFLE = 6;
 export const SEED = 7;
-export const ARRIVED = 8; // slices published, over all steps
+export const ARRIVED = 8; // barrier arrivals, over all steps (two barriers per step)
 export const FAILED = 9; // set by a worker that threw
+export const NORMED = 10; // ranges added to clipNorm's chained sum, over all steps
+export const GATHERED = 11; // workers done with a gather, over all gathers
+export const GATHER_SLOT = 12; // the optimizer slot a gather copies
 export const CONTROL_WORDS = 16;
 export const CMD_STEP = 1;
 export const CMD_QUIT = 2;
+export const CMD_GATHER = 3;
+
+// numbers (Float64Array): [lr, clipNorm's running Σ g², then per thread: loss sum, correct count].
+const LR = 0, NORM_SUM = 1, PER_THREAD = 2;
 
 const WAIT_LIMIT_MS = 60_000; // a worker that does not arrive by then is taken for dead
+const SPIN = 2_000; // loads before sleeping: a wake-up from Atomics.wait costs more than a short spin
 
 /** The shared memory of a threaded fit, as views. */
 export interface SharedState {
   control: Int32Array;
-  /** [lr, then per thread: loss sum, correct count]. */
   numbers: Float64Array;
-  /** Gradient slots: set (step parity) × thread, paramCount floats each. */
-  slots: Float32Array[][];
+  /** Per thread: its slice's gradients (paramCount floats; each thread writes the ranges the others own). */
+  parts: Float32Array[];
+  /** The updated parameters, each range written by its owner. */
+  params: Float32Array;
+  /** Thread t owns parameters ranges[t] … ranges[t + 1] − 1 (see ownedRanges). */
+  ranges: number[];
 }
 
 export interface SharedBuffers {
   control: SharedArrayBuffer;
   numbers: SharedArrayBuffer;
-  slots: SharedArrayBuffer;
+  parts: SharedArrayBuffer;
+  params: SharedArrayBuffer;
   threads: number;
   paramCount: number;
 }
 
+export function sharedBuffers(threads: number, paramCount: number): SharedBuffers {
+  return {
+    control: new SharedArrayBuffer(4 * CONTROL_WORDS),
+    numbers: new SharedArrayBuffer(8 * (PER_THREAD + 2 * threads)),
+    parts: new SharedArrayBuffer(4 * paramCount * threads),
+    params: new SharedArrayBuffer(4 * paramCount),
+    threads,
+    paramCount,
+  };
+}
+
 export function sharedViews(b: SharedBuffers): SharedState {
-  const slotBytes = 4 * b.paramCount;
   return {
     control: new Int32Array(b.control),
     numbers: new Float64Array(b.numbers),
-    slots: [0, 1].map((set) => Array.from({ length: b.threads }, (_, t) => new Float32Array(b.slots, (set * b.threads + t) * slotBytes, b.paramCount))),
+    parts: Array.from({ length: b.threads }, (_, t) => new Float32Array(b.parts, 4 * t * b.paramCount, b.paramCount)),
+    params: new Float32Array(b.params),
+    ranges: ownedRanges(b.paramCount, b.threads),
   };
 }
 
@@ -66,8 +100,20 @@ export function sliceStart(rows: number, t: number, threads: number): number {
   return Math.floor((rows * t) / threads);
 }
 
+/**
+ * Where the threads' parameter ranges start, and the end: equal shares cut at
+ * multiples of 4 (the update runs in f32x4 lanes), the last one ending at
+ * paramCount rounded up to 4 (the padding lanes the update also runs over).
+ * With fewer 4-blocks than threads some ranges are empty.
+ */
+export function ownedRanges(paramCount: number, threads: number): number[] {
+  const blocks = (paramCount + 3) >> 2;
+  return Array.from({ length: threads + 1 }, (_, t) => 4 * Math.floor((blocks * t) / threads));
+}
+
 /** Waits until control[index] reaches `target` (it only grows). */
 export function waitFor(control: Int32Array, index: number, target: number): void {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(control, index) >= target) return;
   for (;;) {
     const now = Atomics.load(control, index);
     if (now >= target) return;
@@ -78,30 +124,120 @@ export function waitFor(control: Int32Array, index: number, target: number): voi
   }
 }
 
-/**
- * One data-parallel step on this thread's copy: the gradients of its slice,
- * published; the barrier; the sum of all slices in thread order; the update.
- * Returns nothing; losses and counts are in shared.numbers.
- */
-export function threadStep(backend: WasmBackend, shared: SharedState, t: number, threads: number, step: number, start: number, rows: number, lr: number): void {
-  const lo = sliceStart(rows, t, threads), hi = sliceStart(rows, t + 1, threads);
-  const mine = shared.slots[step & 1][t];
-  const grads = backend.gradsView();
-  if (hi > lo) {
-    shared.numbers[1 + 2 * t] = backend.sliceGradients(start + lo, hi - lo, rows);
-    shared.numbers[2 + 2 * t] = backend.sliceCorrect();
-    mine.set(grads);
-  } else {
-    grads.fill(0); // sumGradients starts from this thread's own part in grads()
-    mine.fill(0);
-    shared.numbers[1 + 2 * t] = 0;
-    shared.numbers[2 + 2 * t] = 0;
+/** Waits until control[index] differs from `seen` (a worker's wait for the next command: no time limit, the fit may pause between steps). */
+export function waitChange(control: Int32Array, index: number, seen: number): number {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(control, index) !== seen) return Atomics.load(control, index);
+  for (;;) {
+    Atomics.wait(control, index, seen);
+    const now = Atomics.load(control, index);
+    if (now !== seen) return now;
   }
-  Atomics.add(shared.control, ARRIVED, 1);
-  Atomics.notify(shared.control, ARRIVED);
-  waitFor(shared.control, ARRIVED, threads * step);
-  backend.sumGradients(shared.slots[step & 1], t);
-  backend.applyUpdate(lr);
+}
+
+function arrive(control: Int32Array, index: number): void {
+  Atomics.add(control, index, 1);
+  Atomics.notify(control, index);
+}
+
+/** A [destination, source] pair of views to copy. */
+type Copy = [Float32Array, Float32Array];
+
+/**
+ * The views one thread's steps copy through, made once (a step must not
+ * allocate) and again only when the thread's wasm memory grew.
+ */
+export class StepViews {
+  readonly #backend: WasmBackend;
+  readonly #shared: SharedState;
+  readonly #t: number;
+  #buffer?: ArrayBufferLike;
+  /** Its gradients of the ranges others own (all of them for threads ≥ 2, whose own part is not first in the sum). */
+  publish: Copy[] = [];
+  /** Thread ≥ 2: its range starts as slice 0's gradients. */
+  first?: Copy;
+  /** The slices then added to its range, in thread order. */
+  addends: Float32Array[] = [];
+  ownParams: Copy = [new Float32Array(0), new Float32Array(0)];
+  otherParams: Copy[] = [];
+  scratch: Float32Array = new Float32Array(0);
+
+  constructor(backend: WasmBackend, shared: SharedState, t: number) {
+    this.#backend = backend;
+    this.#shared = shared;
+    this.#t = t;
+  }
+
+  /** The views, rebuilt if memory moved (reserving the scratch first: it may grow memory). */
+  current(): this {
+    const n = this.#backend.paramCount, { parts, params, ranges } = this.#shared, t = this.#t;
+    const from = Math.min(ranges[t], n), to = Math.min(ranges[t + 1], n);
+    this.scratch = this.#backend.scratch(to - from);
+    const grads = this.#backend.gradsView(), own = this.#backend.paramsView();
+    if (grads.buffer === this.#buffer) return this;
+    this.#buffer = grads.buffer;
+    const around = (dst: Float32Array, src: Float32Array): Copy[] =>
+      [[dst.subarray(0, from), src.subarray(0, from)], [dst.subarray(to, n), src.subarray(to, n)]];
+    const threads = parts.length;
+    this.publish = t >= 2 ? [[parts[t], grads]] : around(parts[t], grads);
+    this.first = t >= 2 ? [grads.subarray(from, to), parts[0].subarray(from, to)] : undefined;
+    this.addends = [];
+    for (let u = t >= 2 ? 1 : 2; u < threads; u++) this.addends.push(parts[u].subarray(from, to));
+    if (t <= 1 && threads > 1) this.addends.unshift(parts[1 - t].subarray(from, to));
+    this.ownParams = [params.subarray(from, to), own.subarray(from, to)];
+    this.otherParams = around(own, params);
+    return this;
+  }
+}
+
+/**
+ * One data-parallel step on thread t's copy: the gradients of its slice,
+ * published; barrier; the sum and the update of its own parameter range,
+ * published; barrier; the others' ranges copied in. Losses and counts go to
+ * shared.numbers.
+ */
+export function threadStep(backend: WasmBackend, shared: SharedState, views: StepViews, t: number, step: number, start: number, rows: number, lr: number): void {
+  const { control, numbers, ranges } = shared, threads = ranges.length - 1;
+  const lo = sliceStart(rows, t, threads), hi = sliceStart(rows, t + 1, threads);
+  const v = views.current();
+  if (hi > lo) {
+    numbers[PER_THREAD + 2 * t] = backend.sliceGradients(start + lo, hi - lo, rows);
+    numbers[PER_THREAD + 1 + 2 * t] = backend.sliceCorrect();
+  } else {
+    backend.gradsView().fill(0);
+    numbers[PER_THREAD + 2 * t] = 0;
+    numbers[PER_THREAD + 1 + 2 * t] = 0;
+  }
+  for (const [dst, src] of v.publish) dst.set(src);
+  arrive(control, ARRIVED);
+  waitFor(control, ARRIVED, threads * (2 * step - 1));
+
+  const from = Math.min(ranges[t], backend.paramCount), count = v.scratch.length;
+  if (v.first) v.first[0].set(v.first[1]);
+  for (const part of v.addends) {
+    v.scratch.set(part);
+    backend.addScratchToGrads(from, count);
+  }
+  const sumSquares = backend.optimizer.clipNorm !== 0 ? chainedNorm(backend, shared, t, step) : backend.updateNormPart(ranges[t], ranges[t + 1], 0);
+  backend.updateRange(lr, ranges[t], ranges[t + 1], sumSquares);
+  v.ownParams[0].set(v.ownParams[1]);
+  arrive(control, ARRIVED);
+  waitFor(control, ARRIVED, threads * 2 * step);
+  for (const [dst, src] of v.otherParams) dst.set(src);
+}
+
+/**
+ * clipNorm's Σ g² over all parameters as one f64 sum in index order: thread
+ * t waits for the running sum of threads 0 … t − 1 and continues it over its
+ * range (clipping it by value first, as updateNormPart does for everyone).
+ * This part of the step runs one thread after another.
+ */
+function chainedNorm(backend: WasmBackend, shared: SharedState, t: number, step: number): number {
+  const { control, numbers, ranges } = shared, threads = ranges.length - 1, base = threads * (step - 1);
+  if (t > 0) waitFor(control, NORMED, base + t);
+  numbers[NORM_SUM] = backend.updateNormPart(ranges[t], ranges[t + 1], t > 0 ? numbers[NORM_SUM] : 0);
+  arrive(control, NORMED);
+  waitFor(control, NORMED, base + threads);
+  return numbers[NORM_SUM];
 }
 
 /** The fit's side: a Backend that trains with the workers and otherwise is the model's own wasm backend. */
@@ -110,32 +246,27 @@ export class ThreadedBackend implements Backend {
   readonly #main: WasmBackend;
   readonly #workers: Worker[];
   readonly #shared: SharedState;
-  readonly #threads: number;
+  readonly #views: StepViews;
   #step = 0;
+  #gathers = 0;
+  #slotsCurrent = true;
   #epochToken = 0;
   #epochCorrect = 0;
 
-  private constructor(main: WasmBackend, workers: Worker[], shared: SharedState, threads: number) {
+  private constructor(main: WasmBackend, workers: Worker[], shared: SharedState) {
     this.#main = main;
     this.#workers = workers;
     this.#shared = shared;
-    this.#threads = threads;
+    this.#views = new StepViews(main, shared, 0);
   }
 
   /** Starts `threads − 1` workers holding copies of the model (as it is now) and of its training data. */
   static async start(main: WasmBackend, threads: number, train: { x: Float32Array; y: Float32Array; rows: number }): Promise<ThreadedBackend> {
-    const paramCount = main.paramCount;
-    const buffers: SharedBuffers = {
-      control: new SharedArrayBuffer(4 * CONTROL_WORDS),
-      numbers: new SharedArrayBuffer(8 * (1 + 2 * threads)),
-      slots: new SharedArrayBuffer(4 * paramCount * 2 * threads),
-      threads,
-      paramCount,
-    };
+    const buffers = sharedBuffers(threads, main.paramCount);
     const init = {
       buffers, module: main.module, model: main.model, optimizer: main.optimizer, batchCapacity: main.batchCapacity,
       params: main.params().slice(), slots: Array.from({ length: main.slotCount }, (_, k) => main.slot(k).slice()),
-      scalars: main.scalars().slice(), x: train.x, y: train.y, rows: train.rows,
+      scalars: main.scalars().slice(), x: shareCopy(train.x), y: shareCopy(train.y), rows: train.rows,
     };
     const workers: Worker[] = [];
     try {
@@ -149,7 +280,7 @@ export class ThreadedBackend implements Backend {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
     }
-    return new ThreadedBackend(main, workers, sharedViews(buffers), threads);
+    return new ThreadedBackend(main, workers, sharedViews(buffers));
   }
 
   get model() { return this.#main.model; }
@@ -159,7 +290,10 @@ export class ThreadedBackend implements Backend {
   get batchCapacity() { return this.#main.batchCapacity; }
   params(): Float32Array { return this.#main.params(); }
   grads(): Float32Array { return this.#main.grads(); }
-  slot(k: number): Float32Array { return this.#main.slot(k); }
+  slot(k: number): Float32Array {
+    this.gatherSlots();
+    return this.#main.slot(k);
+  }
   scalars(): Float64Array { return this.#main.scalars(); }
 
   // The copies must not drift apart: nothing that reshapes or resets the model runs during a threaded fit.
@@ -182,19 +316,18 @@ export class ThreadedBackend implements Backend {
   }
 
   trainBatch(start: number, rows: number, lr: number): number {
-    const { control, numbers } = this.#shared;
+    const { control, numbers, ranges } = this.#shared;
     const step = ++this.#step;
     control[START] = start;
     control[ROWS] = rows;
-    numbers[0] = lr;
-    control[CMD] = CMD_STEP;
-    Atomics.add(control, GEN, 1);
-    Atomics.notify(control, GEN);
-    threadStep(this.#main, this.#shared, 0, this.#threads, step, start, rows, Math.fround(lr));
+    numbers[LR] = lr;
+    this.#command(CMD_STEP);
+    this.#slotsCurrent = false;
+    threadStep(this.#main, this.#shared, this.#views, 0, step, start, rows, Math.fround(lr));
     let loss = 0;
-    for (let t = 0; t < this.#threads; t++) {
-      loss += numbers[1 + 2 * t];
-      this.#epochCorrect += numbers[2 + 2 * t];
+    for (let t = 0; t < ranges.length - 1; t++) {
+      loss += numbers[PER_THREAD + 2 * t];
+      this.#epochCorrect += numbers[PER_THREAD + 1 + 2 * t];
     }
     return loss / rows;
   }
@@ -209,19 +342,50 @@ export class ThreadedBackend implements Backend {
     return count;
   }
 
+  /**
+   * Copies the optimizer slots of the workers' parameter ranges into the fit's
+   * own backend (after steps they are current only in their owners), one slot
+   * at a time through gradient part 0, which nobody reads between steps.
+   */
+  gatherSlots(): void {
+    if (this.#slotsCurrent) return;
+    const { control, parts, ranges } = this.#shared, n = this.#main.paramCount, workers = this.#workers.length;
+    for (let k = 0; k < this.#main.slotCount; k++) {
+      control[GATHER_SLOT] = k;
+      this.#command(CMD_GATHER);
+      waitFor(control, GATHERED, workers * ++this.#gathers);
+      const from = Math.min(ranges[1], n);
+      this.#main.slot(k).subarray(from, n).set(parts[0].subarray(from, n));
+    }
+    this.#slotsCurrent = true;
+  }
+
   epochCorrect(): number { return this.#epochCorrect; }
   computeGradients(slot: DataSlot, start: number, rows: number): number { return this.#main.computeGradients(slot, start, rows); }
   evaluate(slot: DataSlot): Totals { return this.#main.evaluate(slot); }
   predict(slot: DataSlot, start: number, rows: number): Float32Array { return this.#main.predict(slot, start, rows); }
 
-  /** Stops the workers (the model's weights and state are in the fit's own backend). */
+  /** Brings the optimizer state home (unless a worker failed) and stops the workers. */
   async close(): Promise<void> {
     const c = this.#shared.control;
-    c[CMD] = CMD_QUIT;
-    Atomics.add(c, GEN, 1);
-    Atomics.notify(c, GEN);
+    if (Atomics.load(c, FAILED) === 0) this.gatherSlots();
+    this.#command(CMD_QUIT);
     await Promise.all(this.#workers.map((w) => w.terminate()));
   }
+
+  #command(cmd: number): void {
+    const c = this.#shared.control;
+    c[CMD] = cmd;
+    Atomics.add(c, GEN, 1);
+    Atomics.notify(c, GEN);
+  }
+}
+
+/** The same values in a SharedArrayBuffer: every worker reads them there instead of getting a copy of its own in the message. */
+function shareCopy(values: Float32Array): Float32Array {
+  const shared = new Float32Array(new SharedArrayBuffer(values.byteLength));
+  shared.set(values);
+  return shared;
 }
 
 function refused(what: string): LrlabError {

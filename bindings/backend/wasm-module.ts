@@ -29,6 +29,8 @@ export interface WasmExports {
   computeGradients(slot: number, start: number, rows: number): number;
   sliceGradients(start: number, rows: number, batchRows: number): number;
   applyUpdate(lr: number): void;
+  updateNormPart(from: number, to: number, sum: number): number;
+  updateRange(lr: number, from: number, to: number, sumSquares: number): void;
   addFloats(dst: number, src: number, count: number): void;
   firstNonFinite(ptr: number, count: number): number;
   evaluateSlot(slot: number): number;

@@ -154,34 +154,49 @@ export class WasmBackend implements Backend {
     return this.#wasm.correctCount();
   }
   /**
-   * grads() = ((parts[0] + parts[1]) + parts[2]) + … (f32 adds, f32x4 lanes):
-   * the data-parallel sum, where grads() already holds parts[own]. Each other
-   * part passes through scratch memory above the data. Parts 0 and 1 start
-   * from grads() as they are (a + b is b + a, bit for bit), so with two
-   * threads each one copies in only the other's part.
+   * Scratch memory above the data for n floats, as a view (the same view
+   * while nothing moved it). Take it before other views of a step: reserving
+   * may grow memory, which detaches them. Valid until the next setData.
    */
-  sumGradients(parts: Float32Array[], own: number): void {
-    if (own <= 1 && parts.length > 1) this.#addPart(parts[1 - own]);
-    else this.gradsView().set(parts[0]);
-    for (let i = own <= 1 ? 2 : 1; i < parts.length; i++) this.#addPart(parts[i]);
-  }
-  #addPart(part: Float32Array): void {
-    const w = this.#wasm, n = this.paramCount;
-    const scratch = w.scratchReserve(4 * n);
-    if (this.#scratch?.buffer !== w.memory.buffer || this.#scratch.byteOffset !== scratch) this.#scratch = new Float32Array(w.memory.buffer, scratch, n);
-    this.#scratch.set(part);
-    w.addFloats(w.gradsPtr(), scratch, n);
+  scratch(n: number): Float32Array {
+    const w = this.#wasm, at = w.scratchReserve(4 * n);
+    if (this.#scratch?.buffer !== w.memory.buffer || this.#scratch.byteOffset !== at || this.#scratch.length !== n) this.#scratch = new Float32Array(w.memory.buffer, at, n);
+    return this.#scratch;
   }
   #scratch?: Float32Array;
+  /** grads()[from, from + n) += scratch(n), one f32 add per element (f32x4 lanes, the bits of a plain loop): a step of the data-parallel sum. */
+  addScratchToGrads(from: number, n: number): void {
+    const w = this.#wasm;
+    w.addFloats(w.gradsPtr() + 4 * from, this.scratch(n).byteOffset, n);
+  }
   /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
   gradsView(): Float32Array {
     if (this.#grads?.buffer !== this.#wasm.memory.buffer) this.#grads = this.grads();
     return this.#grads;
   }
   #grads?: Float32Array;
+  /** params(), likewise. */
+  paramsView(): Float32Array {
+    if (this.#params?.buffer !== this.#wasm.memory.buffer) this.#params = this.params();
+    return this.#params;
+  }
+  #params?: Float32Array;
   /** The optimizer step on the gradients in grads(). */
   applyUpdate(lr: number): void {
     this.#wasm.applyUpdate(lr);
+  }
+  /**
+   * applyUpdate in parts, for threads that each update a range of the
+   * parameters (from, to: multiples of 4, the last range ending at the padded
+   * paramCount): clips grads [from, to) by value and returns `sum` plus their
+   * Σ g² in index order (chained across the ranges, the global sum of clipNorm).
+   */
+  updateNormPart(from: number, to: number, sum: number): number {
+    return this.#wasm.updateNormPart(from, to, sum);
+  }
+  /** The rest of the update on params [from, to) and their optimizer slots, given the global Σ g² (counts the step, as applyUpdate). */
+  updateRange(lr: number, from: number, to: number, sumSquares: number): void {
+    this.#wasm.updateRange(lr, from, to, sumSquares);
   }
   computeGradients(slot: DataSlot, start: number, rows: number): number {
     checkRows(this, slot, start, rows, this.#rows[slot]);

@@ -4,7 +4,9 @@
  * exists (the built package), the bundle build/<name>.mjs when `npm run build`
  * made one, else the TypeScript source through tsx's loader (a few hundred
  * milliseconds: Node 20 does not apply a loader given by --import to a
- * worker's own entry file).
+ * worker's own entry file). Compiled JavaScript needs no loader, so those
+ * workers start without the process's --import/--require/--loader flags
+ * (under tsx, loading it again in the worker took about 120 ms).
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -12,9 +14,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 
 export function spawnModuleWorker(compiled: URL, bundleName: string, workerData?: unknown): Worker {
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData });
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData, execArgv: withoutLoaders(process.execArgv) });
   const bundle = new URL(`../../build/${bundleName}.mjs`, import.meta.url);
-  if (existsSync(fileURLToPath(bundle))) return new Worker(bundle, { workerData });
+  if (existsSync(fileURLToPath(bundle))) return new Worker(bundle, { workerData, execArgv: withoutLoaders(process.execArgv) });
   const entry = new URL(compiled.href.replace(/\.js$/, '.ts'));
   const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
   return new Worker(boot, { eval: true, workerData });
@@ -25,4 +27,17 @@ function tsxApi(): string {
   // The ESM build of tsx's API (the CommonJS one registers a loader the worker cannot find).
   api ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   return api;
+}
+
+const LOADER_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];
+
+/** execArgv without the flags that preload modules (each with its value, given as the next item or after '='). */
+export function withoutLoaders(execArgv: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const flag = execArgv[i];
+    if (LOADER_FLAGS.includes(flag)) i++;
+    else if (!LOADER_FLAGS.some((name) => flag.startsWith(`${name}=`))) kept.push(flag);
+  }
+  return kept;
 }

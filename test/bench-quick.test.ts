@@ -22,6 +22,7 @@ it('npm run bench -- --quick runs every suite and peer', async () => {
     expect(Number(/peak, measured interleaved: ([\d.e+-]+) GFLOP\/s/.exec(table)?.[1])).toBeGreaterThan(0);
   }
   expect(tables.some((t) => /2 threads: [\d.]+× one thread/.test(t))).toBe(true);
+  expect(report).toMatch(/serial part, split by parameter range\*\* \| \*\*\d+\.\d+\*\*/);
   expect(tables.some((t) => /pool: [\d.]+× faster than inline/.test(t))).toBe(true);
   for (const table of tables) {
     const rows = peersOf(table);

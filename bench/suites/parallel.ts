@@ -14,6 +14,7 @@ import { runSweep } from '../../bindings/sweep/run.js';
 import { validateSweep } from '../../bindings/sweep/spec.js';
 import { coreShare } from '../core-share.js';
 import { peakPeer } from '../peak.js';
+import { threadStepTable } from '../thread-step.js';
 import { measure, median, ratioTable, type Peer, type PeerTiming } from '../timing.js';
 import { mnistShaped, randomClassification, trainingFlops, type SuiteOptions } from './training.js';
 
@@ -67,7 +68,7 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
   return table + `\n2 threads: ${speedUp.toFixed(2)}× one thread per epoch (median of the rounds' own ratios: ` +
     `${pairedRatio(epochMs.get(steady[0].name)!, epochMs.get(steady[1].name)!).toFixed(2)}×); whole 2-epoch fits with worker start-up: ` +
     `${timings[0].medianMs.toFixed(0)} ms and ${timings[1].medianMs.toFixed(0)} ms (${(timings[0].medianMs / timings[1].medianMs).toFixed(2)}×).\n` +
-    coreShareLine(shareBefore, shareAfter);
+    coreShareLine(shareBefore, shareAfter) + '\n' + await threadStepTable(spec, data, 256, quick ? 3 : 40);
 }
 
 /**

@@ -16,7 +16,8 @@
  * The optimizer slots are current only in each range's owner: gatherSlots
  * copies them into the fit's thread (at the end of the fit, and for a save
  * during it). Threads meet at counters in a SharedArrayBuffer (Atomics.wait/
- * notify, after a short spin): two barriers per step, after the gradients
+ * notify; a wake-up costs ≈ 15 µs, and spinning instead starves the other
+ * thread when the machine is shared): two barriers per step, after the gradients
  * are published and after the new parameters are. Between the second barrier
  * of one step and the first of the next nobody reads the gradient parts, and
  * between the first and the second nobody reads the shared parameters, so
@@ -51,7 +52,6 @@ export const CMD_GATHER = 3;
 const LR = 0, NORM_SUM = 1, PER_THREAD = 2;
 
 const WAIT_LIMIT_MS = 60_000; // a worker that does not arrive by then is taken for dead
-const SPIN = 2_000; // loads before sleeping: a wake-up from Atomics.wait costs more than a short spin
 
 /** The shared memory of a threaded fit, as views. */
 export interface SharedState {
@@ -113,7 +113,6 @@ export function ownedRanges(paramCount: number, threads: number): number[] {
 
 /** Waits until control[index] reaches `target` (it only grows). */
 export function waitFor(control: Int32Array, index: number, target: number): void {
-  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(control, index) >= target) return;
   for (;;) {
     const now = Atomics.load(control, index);
     if (now >= target) return;
@@ -126,7 +125,6 @@ export function waitFor(control: Int32Array, index: number, target: number): voi
 
 /** Waits until control[index] differs from `seen` (a worker's wait for the next command: no time limit, the fit may pause between steps). */
 export function waitChange(control: Int32Array, index: number, seen: number): number {
-  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(control, index) !== seen) return Atomics.load(control, index);
   for (;;) {
     Atomics.wait(control, index, seen);
     const now = Atomics.load(control, index);
@@ -141,6 +139,11 @@ function arrive(control: Int32Array, index: number): void {
 
 /** A [destination, source] pair of views to copy. */
 type Copy = [Float32Array, Float32Array];
+
+/** Copies each pair (an indexed loop: no iterator objects in a step). */
+export function copyAll(copies: Copy[]): void {
+  for (let i = 0; i < copies.length; i++) copies[i][0].set(copies[i][1]);
+}
 
 /**
  * The views one thread's steps copy through, made once (a step must not
@@ -207,14 +210,14 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
     numbers[PER_THREAD + 2 * t] = 0;
     numbers[PER_THREAD + 1 + 2 * t] = 0;
   }
-  for (const [dst, src] of v.publish) dst.set(src);
+  copyAll(v.publish);
   arrive(control, ARRIVED);
   waitFor(control, ARRIVED, threads * (2 * step - 1));
 
   const from = Math.min(ranges[t], backend.paramCount), count = v.scratch.length;
   if (v.first) v.first[0].set(v.first[1]);
-  for (const part of v.addends) {
-    v.scratch.set(part);
+  for (let u = 0; u < v.addends.length; u++) {
+    v.scratch.set(v.addends[u]);
     backend.addScratchToGrads(from, count);
   }
   const sumSquares = backend.optimizer.clipNorm !== 0 ? chainedNorm(backend, shared, t, step) : backend.updateNormPart(ranges[t], ranges[t + 1], 0);
@@ -222,7 +225,7 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
   v.ownParams[0].set(v.ownParams[1]);
   arrive(control, ARRIVED);
   waitFor(control, ARRIVED, threads * 2 * step);
-  for (const [dst, src] of v.otherParams) dst.set(src);
+  copyAll(v.otherParams);
 }
 
 /**

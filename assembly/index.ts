@@ -15,8 +15,9 @@ import * as opt from './optimizers/index';
 import { ACT_LINEAR, ACT_RELU } from './kernels/activations';
 
 export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scratchReserve } from './arena';
-// The raw products, exported for kernel tests and benchmarks (the training path calls them internally).
-export { gemmNN, gemmNT, gemmTN, packBytes } from './kernels/gemm';
+// The raw products, exported for kernel tests and benchmarks (the training path calls them internally;
+// productNN with the bias start and the epilogues of the dense layers).
+export { gemmNN, gemmNT, gemmTN, packBytes, productNN } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';
 export { addFloats, firstNonFinite } from './kernels/vector';
 export { setLoss, beginEpoch, trainBatch, trainBatches, sliceGradients, computeGradients, evaluateSlot, predictRows } from './network';

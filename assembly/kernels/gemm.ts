@@ -13,6 +13,8 @@
 // are computed in full f32x4 lanes: their loads read up to 12 bytes past a
 // row (never past the arena, see arena.ts) and only the real lanes are stored.
 
+import { productSmallK, gemmTNNarrowN, SMALL_K, NARROW_N } from './gemm-narrow';
+
 // What the store of a product does with each result r (the epilogue):
 export const EPI_STORE: i32 = 0; //     C = r
 export const EPI_RELU: i32 = 1; //      C = relu(r) (forward of a relu layer, which keeps only A: see arena.ts)
@@ -40,6 +42,7 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
   const rowA = <usize>k << 2;
   const rowC = <usize>n << 2;
   const auxOff = aux - c; // wraps: c + auxOff == aux
+  if (k >= 2 && k <= SMALL_K) return productSmallK(c, init, initRow, a, b, transB, m, k, n, pack, epi, auxOff); // kernels/gemm-narrow.ts
   let j = 0;
   // 8-column panels. With at least two row blocks to share it (or when B is
   // transposed) the panel is packed contiguous, k × 32 bytes: it streams
@@ -89,6 +92,7 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
 const STRIP_K = 256;
 
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
+  if (n <= NARROW_N) return gemmTNNarrowN(c, a, b, m, k, n); // kernels/gemm-narrow.ts
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
   const n8 = n & ~7, m4 = m & ~3;
@@ -192,7 +196,7 @@ function packRows(dst: usize, src: usize, k: i32, cols: i32, width: i32): void {
 // acc + s·b: two roundings in the strict build (the determinism promise), one
 // fused rounding where relaxed SIMD is enabled (the opt-in fast build).
 @inline
-function madd(acc: v128, s: v128, b: v128): v128 {
+export function madd(acc: v128, s: v128, b: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(s, b, acc);
   return f32x4.add(acc, f32x4.mul(s, b));
 }
@@ -201,7 +205,7 @@ function madd(acc: v128, s: v128, b: v128): v128 {
 // is pmax(0, r) = 0 < r ? r : 0, one instruction, the same bits for every r (−0
 // and NaN give +0 either way); the mask keeps r where aux > 0, else +0.
 @inline
-function put(p: usize, r: v128, w: i32, epi: i32, auxOff: usize): void {
+export function put(p: usize, r: v128, w: i32, epi: i32, auxOff: usize): void {
   const zero = f32x4.splat(0);
   if (epi == EPI_RELU_MASK) r = v128.and(r, f32x4.gt(v128.load(p + auxOff), zero));
   if (epi == EPI_RELU) r = f32x4.pmax(zero, r);

@@ -1,7 +1,8 @@
 /**
- * A worker of a threaded fit (threads.ts): builds its copy of the model from
- * the fit's thread, then runs steps as they are posted in shared memory until
- * told to quit. It blocks in Atomics.wait between commands (a worker may).
+ * A worker of threaded fits (threads.ts): for each fit, builds its copy of the
+ * model from the fit's thread, then runs steps as they are posted in shared
+ * memory until told to quit, and waits for the next fit's message. It blocks
+ * in Atomics.wait between commands (a worker may).
  */
 import { parentPort } from 'node:worker_threads';
 import { WasmBackend } from './wasm.js';
@@ -27,7 +28,7 @@ interface Init {
   thread: number;
 }
 
-parentPort!.once('message', async (init: Init) => {
+parentPort!.on('message', async (init: Init) => {
   const backend = await WasmBackend.create(init.model, init.optimizer, init.batchCapacity, init.module);
   backend.params().set(init.params);
   init.slots.forEach((values, k) => backend.slot(k).set(values));
@@ -62,5 +63,5 @@ parentPort!.once('message', async (init: Init) => {
     for (const index of [ARRIVED, NORMED, GATHERED]) Atomics.notify(control, index);
     throw error;
   }
-  parentPort!.close();
+  backend.release(); // the next fit's copy reuses this instance's memory
 });

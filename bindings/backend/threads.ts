@@ -24,6 +24,7 @@
  * one copy of each suffices.
  */
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 import { LrlabError } from '../errors.js';
 import { TRAIN, type Backend, type DataSlot, type Totals } from './types.js';
 import type { WasmBackend } from './wasm.js';
@@ -273,12 +274,8 @@ export class ThreadedBackend implements Backend {
     };
     const workers: Worker[] = [];
     try {
-      for (let t = 1; t < threads; t++) workers.push(spawnModuleWorker(new URL('./thread-worker.js', import.meta.url), 'thread-worker'));
-      await Promise.all(workers.map((worker, i) => new Promise<void>((resolve, reject) => {
-        worker.once('message', () => resolve());
-        worker.once('error', reject);
-        worker.postMessage({ ...init, thread: i + 1 });
-      })));
+      for (let t = 1; t < threads; t++) workers.push(takeWorker());
+      await Promise.all(workers.map((worker, i) => ready(worker, { ...init, thread: i + 1 })));
     } catch (error) {
       await Promise.all(workers.map((w) => w.terminate()));
       throw error;
@@ -368,12 +365,20 @@ export class ThreadedBackend implements Backend {
   evaluate(slot: DataSlot): Totals { return this.#main.evaluate(slot); }
   predict(slot: DataSlot, start: number, rows: number): Float32Array { return this.#main.predict(slot, start, rows); }
 
-  /** Brings the optimizer state home (unless a worker failed) and stops the workers. */
+  /** Brings the optimizer state home (unless a worker failed) and ends the workers' part: they wait for the next fit, or stop if one failed. */
   async close(): Promise<void> {
     const c = this.#shared.control;
-    if (Atomics.load(c, FAILED) === 0) this.gatherSlots();
-    this.#command(CMD_QUIT);
-    await Promise.all(this.#workers.map((w) => w.terminate()));
+    let healthy = Atomics.load(c, FAILED) === 0;
+    try {
+      if (healthy) this.gatherSlots();
+    } catch (error) {
+      healthy = false;
+      throw error;
+    } finally {
+      this.#command(CMD_QUIT);
+      if (healthy) this.#workers.forEach(park);
+      else await Promise.all(this.#workers.map((w) => w.terminate()));
+    }
   }
 
   #command(cmd: number): void {
@@ -382,6 +387,55 @@ export class ThreadedBackend implements Backend {
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
   }
+}
+
+// Workers of finished fits wait (unref'd: they keep no process alive) for the
+// next fit, which then skips starting a thread (40–100 ms) and finds its
+// wasm memory already paged in. At most one per other core.
+const parked: Worker[] = [];
+const PARK_LIMIT = Math.max(1, availableParallelism() - 1);
+const failures = new WeakMap<Worker, Error>();
+
+function takeWorker(): Worker {
+  const waiting = parked.pop();
+  if (waiting) {
+    waiting.ref();
+    return waiting;
+  }
+  const worker = spawnModuleWorker(new URL('./thread-worker.js', import.meta.url), 'thread-worker');
+  // Always listened to: a worker that throws mid-fit sets FAILED, and the fit's thread reports it.
+  worker.on('error', (error) => failures.set(worker, error));
+  worker.once('exit', () => {
+    const i = parked.indexOf(worker);
+    if (i >= 0) parked.splice(i, 1);
+  });
+  return worker;
+}
+
+function park(worker: Worker): void {
+  if (parked.length >= PARK_LIMIT) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  parked.push(worker);
+}
+
+/** Posts a fit's init to a worker; resolves when it holds its copy. */
+function ready(worker: Worker, init: object): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onMessage = () => {
+      worker.off('exit', onExit);
+      resolve();
+    };
+    const onExit = (code: number) => {
+      worker.off('message', onMessage);
+      reject(failures.get(worker) ?? new Error(`lrlab: a training thread stopped (exit code ${code}) before it was ready`));
+    };
+    worker.once('message', onMessage);
+    worker.once('exit', onExit);
+    worker.postMessage(init);
+  });
 }
 
 /** The same values in a SharedArrayBuffer: every worker reads them there instead of getting a copy of its own in the message. */

@@ -151,8 +151,8 @@ export function layout(cap: i32, slots: i32, linearId: i32, reluId: i32): usize 
   grad0Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   grad1Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   zeroRowPtr = top; top = align16(top + (<usize>widest << 2) + 16);
-  // A product's packed panels: k up to max(rows, widest); the weight gradient's m·k up to widest·rows.
-  packPtr = top; top = align16(top + packBytes(max(cap, widest), widest * cap));
+  // A product's packed panels: every dimension up to max(rows, widest); the weight gradient's m up to widest, k up to rows.
+  packPtr = top; top = align16(top + packBytes(max(cap, widest), widest, cap));
   top += 16;
   dataBase = top;
   dataTop = top;

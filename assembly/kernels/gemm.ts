@@ -20,7 +20,7 @@ export const EPI_STORE: i32 = 0; //     C = r
 export const EPI_RELU: i32 = 1; //      C = relu(r) (forward of a relu layer, which keeps only A: see arena.ts)
 export const EPI_RELU_MASK: i32 = 2; // C = aux > 0 ? r : 0 (backward: dA → dZ of a relu layer whose A is `aux`)
 
-// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch for one B panel: 32 · k bytes (packBytes covers it).
+// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch of packBytes(max(m, k, n), m, k) bytes.
 export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   productNN(c, c, <usize>n << 2, a, b, false, m, k, n, pack, EPI_STORE, 0);
 }
@@ -80,7 +80,7 @@ export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: us
 }
 
 // C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
-// C is overwritten (each cell starts from 0). `pack` is scratch of packBytes(m, k) bytes.
+// C is overwritten (each cell starts from 0). `pack` as for gemmNN.
 //
 // Row block i of C takes the 4 scalars A[kk, i..i+4] at each step kk: 16 bytes of
 // a row of A that is rowA bytes long. Read in place, every step touches a new
@@ -143,12 +143,9 @@ function leftoverRows8T(cj: usize, a: usize, bp: usize, i: i32, m: i32, k: i32, 
   }
 }
 
-/**
- * Bytes of `pack` scratch for products with every dimension ≤ dMax and, for
- * gemmTN, m·k ≤ area: one B panel (32 · k bytes) and the strips of A.
- */
-export function packBytes(dMax: i32, area: i32): usize {
-  return (<usize>dMax << 5) + (<usize>area << 2);
+/** Bytes of `pack` scratch for products with every dimension ≤ dMax and, for gemmTN, m ≤ mMax and k ≤ kMax. */
+export function packBytes(dMax: i32, mMax: i32, kMax: i32): usize {
+  return (<usize>dMax << 5) + (kMax > STRIP_K ? <usize>mMax * <usize>kMax << 2 : 0);
 }
 
 // dst[k × 32 bytes] = columns 0..8 of the k rows of src (rowS bytes apart).

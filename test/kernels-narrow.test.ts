@@ -1,5 +1,5 @@
-// The narrow-layer products (assembly/kernels/gemm-narrow.ts: k of 2–4, TN with
-// n ≤ 4) against the js backend's products on the odd shapes around them,
+// The narrow-layer products (assembly/kernels/gemm-narrow.ts: k of 2 and 3, TN
+// with n ≤ 4 or m = 2) against the js backend's products on the odd shapes around them,
 // with every epilogue of the training path: a broadcast bias row as the start
 // (the forward pass), relu in the store, and the relu mask of the backward
 // pass (Bᵀ read from W's rows). Bit-identical, since both add each cell's
@@ -90,8 +90,8 @@ describe.each([2, 3, 4, 1, 5])('k = %i', (k) => {
   });
 });
 
-describe.each([1, 2, 3, 4, 5])('TN with n = %i', (n) => {
-  it('every m and k: C = Aᵀ·B overwritten, rows in lanes and the 1–7 leftover rows', () => {
+describe.each([1, 2, 3, 4, 5, 7, 16, 17, 50])('TN with n = %i', (n) => {
+  it('every m and k: C = Aᵀ·B overwritten (n ≤ 4: rows in lanes and the 1–7 leftover rows; m = 2: 2 × 16 blocks and 4-column tails)', () => {
     for (const m of [1, 2, 3, 4, 5, 7, 8, 9, 15, 50]) {
       for (const k of [1, 2, 3, 32]) {
         const seed = n * 10_000 + m * 100 + k;

@@ -4,7 +4,7 @@
 // (3 columns). Every output element gets the same f32 operations in the same
 // order as in gemm.ts (c = c0; for k in order: c += a_k*b_k): only which
 // elements are computed together differs, so the bits are the same.
-import { madd, put, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from './gemm';
+import { madd, put, putLanes, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from './gemm';
 
 /** k from 2 up to this takes productSmallK: its panel of B (k × 8) stays in registers. */
 export const SMALL_K = 3;
@@ -14,7 +14,7 @@ export const SMALL_K = 3;
  * productNN, for 2 ≤ k ≤ SMALL_K: per 8-column panel, B's k rows are loaded once
  * and every row of A streams past them (k splats, 2k multiply-adds and two
  * stores per row; the rows are independent, so no chain waits on another).
- * `pack` holds a panel of Bᵀ or a last panel narrower than 8, zero-padded.
+ * `pack` holds a last panel narrower than 8, zero-padded.
  */
 export function productSmallK(c: usize, init: usize, initRow: usize, a: usize, b: usize, transB: bool,
                               m: i32, k: i32, n: i32, pack: usize, epi: i32, auxOff: usize): void {
@@ -33,24 +33,39 @@ function smallK(c: usize, init: usize, initRow: usize, a: usize, b: usize, trans
   const rowC = <usize>n << 2;
   for (let j = 0; j < n; j += 8) {
     const w = min(8, n - j);
-    let bp = b + (<usize>j << 2), rowB = rowC;
-    if (transB || w < 8) {
+    // B's vector of row kk, columns j+4h … j+4h+3 is at bp + kk·step + h·half,
+    // its lanes `lane` bytes apart (0: one load). A full panel of Bᵀ is read from
+    // B's rows lane by lane; a last narrow panel is packed, zero-padded.
+    let bp = b + (<usize>j << 2), step = rowC, half: usize = 16, lane: usize = 0;
+    if (w < 8) {
       packPanel(pack, b, transB, k, n, j, w);
-      bp = pack; rowB = 32;
+      bp = pack; step = 32;
+    } else if (transB) {
+      lane = <usize>k << 2; bp = b + <usize>j * lane; step = 4; half = lane << 2;
     }
-    panel(c + (<usize>j << 2), init + (<usize>j << 2), initRow, a, bp, rowB, m, k, rowC, w, epi, auxOff);
+    panel(c + (<usize>j << 2), init + (<usize>j << 2), initRow, a, bp, step, half, lane, m, k, rowC, w, epi, auxOff);
   }
 }
 
 // B's k rows (of 8) are loaded once, then the rows stream past them.
 @inline
-function panel(c: usize, init: usize, initRow: usize, a: usize, b: usize, rowB: usize, m: i32, k: i32, rowC: usize, w: i32, epi: i32, auxOff: usize): void {
-  const b00 = v128.load(b), b01 = v128.load(b, 16), b10 = v128.load(b + rowB), b11 = v128.load(b + rowB, 16);
-  const b20 = k > 2 ? v128.load(b + 2 * rowB) : b00, b21 = k > 2 ? v128.load(b + 2 * rowB, 16) : b01;
+function panel(c: usize, init: usize, initRow: usize, a: usize, b: usize, step: usize, half: usize, lane: usize,
+               m: i32, k: i32, rowC: usize, w: i32, epi: i32, auxOff: usize): void {
+  const b00 = bvec(b, lane), b01 = bvec(b + half, lane), b10 = bvec(b + step, lane), b11 = bvec(b + step + half, lane);
+  const b20 = k > 2 ? bvec(b + 2 * step, lane) : b00, b21 = k > 2 ? bvec(b + 2 * step + half, lane) : b01;
   if (w == 8 && epi == EPI_RELU) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_RELU, auxOff);
   else if (w == 8 && epi == EPI_RELU_MASK) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_RELU_MASK, auxOff);
   else if (w == 8) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_STORE, auxOff);
   else rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, min(4, w), w - 4, epi, auxOff);
+}
+
+@inline
+function bvec(p: usize, lane: usize): v128 {
+  if (lane == 0) return v128.load(p);
+  let v = v128.load32_zero(p);
+  v = v128.load32_lane(p + lane, v, 1);
+  v = v128.load32_lane(p + 2 * lane, v, 2);
+  return v128.load32_lane(p + 3 * lane, v, 3);
 }
 
 // Rows 0 … m−1 of one panel: c = init + Σ_kk a_kk·b_kk; w0 columns (and w1 more, if > 0) stored.
@@ -147,4 +162,35 @@ function column(p: usize, stride: usize, v: v128, rows: i32): void {
   if (rows > 1) v128.store32_lane(p + stride, v, 1);
   if (rows > 2) v128.store32_lane(p + 2 * stride, v, 2);
   if (rows > 3) v128.store32_lane(p + 3 * stride, v, 3);
+}
+
+/**
+ * C[2×n] = Aᵀ·B (A [k×2], B [k×n]) as gemmTN, for the weight gradient of a
+ * layer with two inputs: 2 × 16 blocks of C, 8 independent chains (gemm.ts's
+ * 2 × 8 block has 4, each waiting on its add every step).
+ */
+export function gemmTN2(c: usize, a: usize, b: usize, k: i32, n: i32): void {
+  const rowB = <usize>n << 2, end = a + (<usize>k << 3);
+  let j = 0;
+  for (; j + 16 <= n; j += 16) {
+    let c00 = f32x4.splat(0), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+    for (let ap = a, bp = b + (<usize>j << 2); ap < end; ap += 8, bp += rowB) {
+      const x0 = v128.load32_splat(ap), x1 = v128.load32_splat(ap, 4);
+      const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32), b3 = v128.load(bp, 48);
+      c00 = madd(c00, x0, b0); c01 = madd(c01, x0, b1); c02 = madd(c02, x0, b2); c03 = madd(c03, x0, b3);
+      c10 = madd(c10, x1, b0); c11 = madd(c11, x1, b1); c12 = madd(c12, x1, b2); c13 = madd(c13, x1, b3);
+    }
+    const p = c + (<usize>j << 2);
+    v128.store(p, c00); v128.store(p, c01, 16); v128.store(p, c02, 32); v128.store(p, c03, 48);
+    v128.store(p + rowB, c10); v128.store(p + rowB, c11, 16); v128.store(p + rowB, c12, 32); v128.store(p + rowB, c13, 48);
+  }
+  for (; j < n; j += 4) {
+    let c0 = f32x4.splat(0), c1 = c0;
+    for (let ap = a, bp = b + (<usize>j << 2); ap < end; ap += 8, bp += rowB) {
+      const b0 = v128.load(bp); // up to 12 bytes past B's row, as gemm.ts's tails
+      c0 = madd(c0, v128.load32_splat(ap), b0); c1 = madd(c1, v128.load32_splat(ap, 4), b0);
+    }
+    const w = min(4, n - j), p = c + (<usize>j << 2);
+    putLanes(p, c0, w); putLanes(p + rowB, c1, w);
+  }
 }

@@ -13,7 +13,7 @@
 // are computed in full f32x4 lanes: their loads read up to 12 bytes past a
 // row (never past the arena, see arena.ts) and only the real lanes are stored.
 
-import { productSmallK, gemmTNNarrowN, SMALL_K, NARROW_N } from './gemm-narrow';
+import { productSmallK, gemmTNNarrowN, gemmTN2, SMALL_K, NARROW_N } from './gemm-narrow';
 
 // What the store of a product does with each result r (the epilogue):
 export const EPI_STORE: i32 = 0; //     C = r
@@ -93,6 +93,7 @@ const STRIP_K = 256;
 
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   if (n <= NARROW_N) return gemmTNNarrowN(c, a, b, m, k, n); // kernels/gemm-narrow.ts
+  if (m == 2) return gemmTN2(c, a, b, k, n);
   const rowA = <usize>m << 2;
   const rowB = <usize>n << 2;
   const n8 = n & ~7, m4 = m & ~3;

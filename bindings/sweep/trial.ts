@@ -39,11 +39,15 @@ export async function runTrial(task: TrialTask, options: TrialRunOptions = {}): 
   try {
     const spec = task.epochs === undefined ? trial.spec : { ...trial.spec, epochs: task.epochs };
     const run = await runExperiment(spec, { wasm: options.wasm, signal: options.signal, resumeFrom: task.resumeFrom, dataCache: options.dataCache });
-    const result: TrialResult = {
-      ...base, ...rung, status: run.history.status, history: run.history, train: run.train, timeMs: performance.now() - started,
-    };
-    if (run.test) result.test = run.test;
-    return task.keepCheckpoint ? { result, checkpoint: run.model.save() } : { result };
+    try {
+      const result: TrialResult = {
+        ...base, ...rung, status: run.history.status, history: run.history, train: run.train, timeMs: performance.now() - started,
+      };
+      if (run.test) result.test = run.test;
+      return task.keepCheckpoint ? { result, checkpoint: run.model.save() } : { result };
+    } finally {
+      run.model.dispose(); // the runner's next trial reuses its wasm instance instead of paging in fresh memory
+    }
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { result: { ...base, ...rung, status: 'failed', error: message, timeMs: performance.now() - started } };

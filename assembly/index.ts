@@ -2,7 +2,7 @@
 // the boundary: TypeScript reads and writes params, grads, slots and data
 // through Float32Array views at the addresses these functions return.
 //
-// Setup, once per model:  (clearMemory, when reusing a disposed model's instance,) setLayerCount,
+// Setup, once per model:  (dataReset, when reusing a disposed model's instance,) setLayerCount,
 //                         setLayer (+ setLayerLrScale) × L, setLoss, setOptimizer, layout, initParams, resetOptimizer
 // Once per data set:      dataReset, dataReserve (then TS writes rows at dataXPtr/dataYPtr)
 // Training:               beginEpoch once per epoch, trainBatch once per minibatch (or
@@ -36,13 +36,6 @@ export function initParams(seed: u32): void {
     initFill(arena.ptrField(l, arena.L_W), inDim * outDim, arena.field(l, arena.L_INIT), inDim, outDim);
     memory.fill(arena.ptrField(l, arena.L_B), 0, <usize>outDim << 2);
   }
-}
-
-/** Zeroes the memory above the static data and forgets the data sets: a used instance then starts as a new one would. */
-export function clearMemory(): void {
-  const base = (__heap_base + 15) & ~(<usize>15);
-  memory.fill(base, 0, (<usize>memory.size() << 16) - base);
-  arena.dataReset();
 }
 
 export function paramsPtr(): usize { return arena.paramsPtr; }

@@ -261,7 +261,7 @@ export class Model {
 
   /**
    * Frees the model (as TF.js model.dispose()): its WebAssembly instance goes
-   * to the next Model.create or Model.load, which zeroes it and so skips
+   * to the next Model.create or Model.load, which lays it out anew and so skips
    * paging in fresh memory. Any later use of this model throws; views from
    * predict() or internals are stale. Call it when a fit's result is read.
    */

@@ -18,7 +18,6 @@ export interface WasmExports {
   layout(batchCap: number): number;
   initParams(seed: number): void;
   resetOptimizer(): void;
-  clearMemory(): void;
   dataReset(): void;
   dataReserve(slot: number, rows: number): void;
   beginEpoch(seed: number, epoch: number, shuffle: number): void;

@@ -13,8 +13,10 @@ import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
 
 // Instances of disposed models, per compiled module. A new instance's memory is
 // paged in by the kernel on first touch (copying a 6 MB data set in took ten
-// times as long as into touched memory); a reused one is zeroed instead. At
-// most two are kept, none over 64 MiB.
+// times as long as into touched memory). A reused one forgets its data sets and
+// is laid out anew, as setBatchCapacity lays out a used instance: layout zeroes
+// every area a step reads before writing (params, slots, scalars, the zero row,
+// the packing scratch). At most two are kept, none over 64 MiB.
 const SPARE = new WeakMap<WebAssembly.Module, WasmExports[]>();
 const SPARE_COUNT = 2;
 const SPARE_BYTES = 64 * 1024 * 1024;
@@ -50,7 +52,7 @@ export class WasmBackend implements Backend {
   static async create(model: NormalizedModel, optimizer: NormalizedOptimizer, batchCapacity: number, source?: WasmSource): Promise<WasmBackend> {
     const module = await wasmModule(source);
     const spare = SPARE.get(module)?.pop();
-    spare?.clearMemory();
+    spare?.dataReset();
     const wasm = spare ?? (await WebAssembly.instantiate(module, {})).exports as unknown as WasmExports;
     return new WasmBackend(wasm, module, model, optimizer, batchCapacity);
   }

@@ -40,8 +40,10 @@ export interface FitOptions extends LrPolicySpec {
   recordStepLr?: boolean;
   /**
    * Threads that train this one model, each on a slice of every minibatch
-   * (Node, wasm backend; default 1). Deterministic for a given count; other
-   * counts agree up to float32 reduction error.
+   * (wasm backend; default 1): Node worker threads, or in a browser Web
+   * Workers, when the fit itself runs in a Web Worker of a cross-origin
+   * isolated page. Deterministic for a given count; other counts agree up to
+   * float32 reduction error.
    */
   threads?: number;
 }

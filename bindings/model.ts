@@ -322,13 +322,13 @@ function sliceRows(ds: Dataset, from: number, to: number): Dataset {
   };
 }
 
-/** The workers of a threaded fit (loaded only when asked for: they need Node's worker_threads). */
+/** The workers of a threaded fit (loaded only when asked for: Node worker threads, or Web Workers in the browser build). */
 async function startThreads(backend: Backend, threads: number, train: Dataset, rows: number) {
   if (!(backend instanceof WasmBackend)) {
     throw new LrlabError('INVALID_OPTION', 'fit.threads', threads, `needs the wasm backend (this model is on '${backend.kind}')`);
   }
-  const { ThreadedBackend } = await import('./backend/threads.js');
-  return ThreadedBackend.start(backend, threads, {
+  const { startThreads: start } = await import('./backend/threads-node.js');
+  return start(backend, threads, {
     x: train.x.data.subarray(0, rows * train.x.cols), y: train.y.data.subarray(0, rows * train.y.cols), rows,
   });
 }

@@ -4,9 +4,10 @@
  *   build/browser/lrlab.js            the library (bindings/browser/index.ts); loads lrlab.wasm next to it by URL
  *   build/browser/lrlab.embedded.js   the same with the wasm inside the bundle
  *   build/browser/lrlab-worker.js     the Web Worker of WebWorkerExecutor (sweeps)
+ *   build/browser/lrlab-thread-worker.js  the Web Worker of threaded fits (fit({ threads }) in a Web Worker of a cross-origin isolated page)
  *   build/browser/lrlab.wasm          a copy of build/lrlab.wasm
  *
- * and the same three bundles in build/, next to build/lrlab.wasm: the package's copy (see buildPackageBundles).
+ * and the same bundles in build/, next to build/lrlab.wasm: the package's copy (see buildPackageBundles).
  *
  * With --site it also builds the playground page into site/dist/: index.html,
  * style.css, main.js (the page, importing ./lrlab.js) and the library files above.
@@ -44,15 +45,11 @@ const noNodeBuiltins: Plugin = {
   },
 };
 
-/** Threaded fits run on Node worker threads only: their module becomes a stub that throws when (lazily) imported. */
-const noNodeThreads: Plugin = {
-  name: 'no-node-threads',
+/** Threaded fits: the Node host (worker_threads) becomes the browser's (Web Workers). */
+const browserThreads: Plugin = {
+  name: 'browser-threads',
   setup(b) {
-    b.onResolve({ filter: /backend\/threads\.js$/ }, (args) => ({ path: args.path, namespace: 'node-threads' }));
-    b.onLoad({ filter: /.*/, namespace: 'node-threads' }, () => ({
-      loader: 'js',
-      contents: `throw new Error('lrlab: fit({ threads }) needs Node worker threads; in a browser, train with threads: 1');`,
-    }));
+    b.onResolve({ filter: /backend\/threads-node\.js$/ }, () => ({ path: resolve(ROOT, 'bindings/browser/threads.ts') }));
   },
 };
 
@@ -103,11 +100,12 @@ export async function buildPackageBundles(): Promise<void> {
 }
 
 function bundles(outdir: string, options: BuildOptions): Promise<unknown>[] {
-  const common = { ...options, outdir, plugins: [noNodeThreads, noNodeBuiltins], absWorkingDir: ROOT };
+  const common = { ...options, outdir, plugins: [browserThreads, noNodeBuiltins], absWorkingDir: ROOT };
   return [
     build({ ...common, entryPoints: { lrlab: 'bindings/browser/index.ts' } }),
     build({ ...common, entryPoints: { 'lrlab.embedded': 'bindings/browser/embedded.ts' } }),
     build({ ...common, entryPoints: { 'lrlab-worker': 'bindings/browser/worker.ts' } }),
+    build({ ...common, entryPoints: { 'lrlab-thread-worker': 'bindings/browser/thread-worker.ts' } }),
   ];
 }
 

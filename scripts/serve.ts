@@ -32,8 +32,8 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
-/** Serves `root` on host:port (port 0: any free port); resolves once it listens. */
-export async function serveStatic(options: { root?: string; port?: number; host?: string } = {}): Promise<StaticServer> {
+/** Serves `root` on host:port (port 0: any free port), adding `headers` to every file (e.g. COOP/COEP for cross-origin isolation); resolves once it listens. */
+export async function serveStatic(options: { root?: string; port?: number; host?: string; headers?: Record<string, string> } = {}): Promise<StaticServer> {
   const root = resolve(options.root ?? SITE_DIR);
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer(async (req, res) => {
@@ -58,6 +58,7 @@ export async function serveStatic(options: { root?: string; port?: number; host?
         'content-length': body.length,
         'cache-control': 'no-cache',
         'x-content-type-options': 'nosniff',
+        ...options.headers,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {

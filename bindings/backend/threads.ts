@@ -1,6 +1,6 @@
 /**
- * Data-parallel training of one model on several threads (Node worker_threads):
- * the fit's own wasm backend and `threads − 1` workers, each holding a copy of
+ * Data-parallel training of one model on several threads (Node worker threads
+ * or, in a cross-origin isolated page, Web Workers): the fit's own wasm backend and `threads − 1` workers, each holding a copy of
  * the model and the training data. Every step, each thread computes the
  * gradients of its slice of the minibatch (scaled as part of the whole batch)
  * and publishes them in shared memory. Each thread owns a fixed contiguous
@@ -23,12 +23,9 @@
  * between the first and the second nobody reads the shared parameters, so
  * one copy of each suffices.
  */
-import { Worker } from 'node:worker_threads';
-import { availableParallelism } from 'node:os';
 import { LrlabError } from '../errors.js';
 import { TRAIN, type Backend, type DataSlot, type Totals } from './types.js';
 import type { WasmBackend } from './wasm.js';
-import { spawnModuleWorker } from './spawn-worker.js';
 
 // Control words (Int32Array over the shared buffer).
 export const GEN = 0; // bumped by the fit's thread for each command
@@ -244,11 +241,26 @@ function chainedNorm(backend: WasmBackend, shared: SharedState, t: number, step:
   return numbers[NORM_SUM];
 }
 
+/**
+ * Where a threaded fit's workers come from: Node worker threads
+ * (threads-node.ts) or Web Workers (browser/threads.ts). Each runs the
+ * thread-worker loop on the init message it is given.
+ */
+export interface TrainingWorkers {
+  /** A worker (new or kept from an earlier fit) given `init`; resolves once it holds its copy. */
+  start(init: object): Promise<TrainingWorker>;
+}
+
+export interface TrainingWorker {
+  /** After the fit (the worker has left its loop): keep it for the next fit, or stop it if the fit failed. */
+  release(healthy: boolean): Promise<void>;
+}
+
 /** The fit's side: a Backend that trains with the workers and otherwise is the model's own wasm backend. */
 export class ThreadedBackend implements Backend {
   readonly kind = 'wasm' as const;
   readonly #main: WasmBackend;
-  readonly #workers: Worker[];
+  readonly #workers: TrainingWorker[];
   readonly #shared: SharedState;
   readonly #views: StepViews;
   #step = 0;
@@ -257,7 +269,7 @@ export class ThreadedBackend implements Backend {
   #epochToken = 0;
   #epochCorrect = 0;
 
-  private constructor(main: WasmBackend, workers: Worker[], shared: SharedState) {
+  private constructor(main: WasmBackend, workers: TrainingWorker[], shared: SharedState) {
     this.#main = main;
     this.#workers = workers;
     this.#shared = shared;
@@ -265,20 +277,19 @@ export class ThreadedBackend implements Backend {
   }
 
   /** Starts `threads − 1` workers holding copies of the model (as it is now) and of its training data. */
-  static async start(main: WasmBackend, threads: number, train: { x: Float32Array; y: Float32Array; rows: number }): Promise<ThreadedBackend> {
+  static async start(main: WasmBackend, threads: number, train: { x: Float32Array; y: Float32Array; rows: number }, source: TrainingWorkers): Promise<ThreadedBackend> {
     const buffers = sharedBuffers(threads, main.paramCount);
     const init = {
       buffers, module: main.module, model: main.model, optimizer: main.optimizer, batchCapacity: main.batchCapacity,
       params: main.params().slice(), slots: Array.from({ length: main.slotCount }, (_, k) => main.slot(k).slice()),
       scalars: main.scalars().slice(), x: shareCopy(train.x), y: shareCopy(train.y), rows: train.rows,
     };
-    const workers: Worker[] = [];
-    try {
-      for (let t = 1; t < threads; t++) workers.push(takeWorker());
-      await Promise.all(workers.map((worker, i) => ready(worker, { ...init, thread: i + 1 })));
-    } catch (error) {
-      await Promise.all(workers.map((w) => w.terminate()));
-      throw error;
+    const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, i) => source.start({ ...init, thread: i + 1 })));
+    const workers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = started.find((r) => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(workers.map((w) => w.release(false)));
+      throw failed.reason;
     }
     return new ThreadedBackend(main, workers, sharedViews(buffers));
   }
@@ -376,8 +387,7 @@ export class ThreadedBackend implements Backend {
       throw error;
     } finally {
       this.#command(CMD_QUIT);
-      if (healthy) this.#workers.forEach(park);
-      else await Promise.all(this.#workers.map((w) => w.terminate()));
+      await Promise.all(this.#workers.map((w) => w.release(healthy)));
     }
   }
 
@@ -387,55 +397,6 @@ export class ThreadedBackend implements Backend {
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
   }
-}
-
-// Workers of finished fits wait (unref'd: they keep no process alive) for the
-// next fit, which then skips starting a thread (40–100 ms) and finds its
-// wasm memory already paged in. At most one per other core.
-const parked: Worker[] = [];
-const PARK_LIMIT = Math.max(1, availableParallelism() - 1);
-const failures = new WeakMap<Worker, Error>();
-
-function takeWorker(): Worker {
-  const waiting = parked.pop();
-  if (waiting) {
-    waiting.ref();
-    return waiting;
-  }
-  const worker = spawnModuleWorker(new URL('./thread-worker.js', import.meta.url), 'thread-worker');
-  // Always listened to: a worker that throws mid-fit sets FAILED, and the fit's thread reports it.
-  worker.on('error', (error) => failures.set(worker, error));
-  worker.once('exit', () => {
-    const i = parked.indexOf(worker);
-    if (i >= 0) parked.splice(i, 1);
-  });
-  return worker;
-}
-
-function park(worker: Worker): void {
-  if (parked.length >= PARK_LIMIT) {
-    void worker.terminate();
-    return;
-  }
-  worker.unref();
-  parked.push(worker);
-}
-
-/** Posts a fit's init to a worker; resolves when it holds its copy. */
-function ready(worker: Worker, init: object): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onMessage = () => {
-      worker.off('exit', onExit);
-      resolve();
-    };
-    const onExit = (code: number) => {
-      worker.off('message', onMessage);
-      reject(failures.get(worker) ?? new Error(`lrlab: a training thread stopped (exit code ${code}) before it was ready`));
-    };
-    worker.once('message', onMessage);
-    worker.once('exit', onExit);
-    worker.postMessage(init);
-  });
 }
 
 /** The same values in a SharedArrayBuffer: every worker reads them there instead of getting a copy of its own in the message. */

@@ -45,6 +45,11 @@ export async function threadStepTable(spec: ModelSpec, data: Dataset, batch: num
   const n = b.paramCount, lr = 1e-7; // a tiny LR: the update runs again and again on the same model
   const shared = sharedViews(sharedBuffers(2, n));
   const views = new StepViews(b, shared, 0);
+  // What the other thread would have published: its half of a batch's gradients, and the parameters as they are
+  // (the exchange copies them back in again and again; the tiny LR keeps them where they were).
+  b.sliceGradients(batch >> 1, batch >> 1, batch);
+  shared.parts[1].set(b.gradsView());
+  shared.params.set(b.paramsView());
   const split: Phase[] = [
     { name: 'publish the gradients of the other thread\'s range', run: () => copyAll(views.current().publish) },
     {

@@ -74,7 +74,8 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
 /**
  * The default sweep of `npm start` (lr × momentum, 32 trials of the tutorial's blobs experiment),
  * inline and on a pool of 2, each in a fresh process as the command runs it (bench/sweep-phase.ts:
- * cold JIT on every thread, the pool's worker started with it, results appended to a store), and
+ * cold JIT on every thread, the pool's worker started before the imports as bin/lrlab.js starts it,
+ * results appended to a store), and
  * again in this warm process with a fresh pool each time (inline then has the warm JIT, the
  * worker does not). Interleaved; the times are the sweep phase only.
  */
@@ -83,14 +84,16 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
   const epochs = quick ? 5 : spec.base.epochs;
   const rounds = quick ? 1 : 7;
   const phaseMs = new Map<string, number[]>();
+  const busyMs: number[][] = []; // per fresh pool run: each thread's busy time in the trials (main thread first)
   const fresh = (name: string, mode: 'inline' | 'pool'): Peer => {
     phaseMs.set(name, []);
     return {
       name,
       async run() {
         const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', SWEEP_PHASE, mode, String(epochs)], { encoding: 'utf8' });
-        const { ms, trials } = JSON.parse(stdout) as { ms: number; trials: number };
+        const { ms, trials, runners } = JSON.parse(stdout) as { ms: number; trials: number; runners?: { busyMs: number }[] };
         phaseMs.get(name)!.push(ms);
+        if (runners) busyMs.push(runners.map((r) => r.busyMs));
         return trials;
       },
     };
@@ -122,7 +125,9 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
     `(median of the rounds' own ratios: ${pairedRatio(t[0].samples, t[1].samples).toFixed(2)}×)`;
   return ratioTable(`the default sweep (${spec.name}, 32 trials × ${epochs} epochs), sweep phase in a fresh process each, as npm start runs it (check: trials run)`,
     cold, cold[0].name) +
-    `\npool: ${ratio(cold)}, fresh processes as npm start runs them.\n\n` +
+    `\npool: ${ratio(cold)}, fresh processes as npm start runs them; each thread's busy time in the trials ` +
+    `(median of the measured runs): main thread ${median(busyMs.slice(-rounds).map((b) => b[0]!)).toFixed(0)} ms, ` +
+    `worker ${median(busyMs.slice(-rounds).map((b) => b[1] ?? 0)).toFixed(0)} ms.\n\n` +
     ratioTable('the same sweep in this warm process, a fresh pool each time (its worker starts cold; check: trials run)', warmTimings, 'lrlab inline') +
     `\npool in a warm process: ${ratio(warmTimings)}.\n` + coreShareLine(shareBefore, shareAfter);
 }

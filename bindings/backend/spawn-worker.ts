@@ -14,12 +14,26 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { existsSync } from 'node:fs';
 
 export function spawnModuleWorker(compiled: URL, bundleName: string, workerData?: unknown): Worker {
-  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData, execArgv: withoutLoaders(process.execArgv) });
+  if (existsSync(fileURLToPath(compiled))) return compiledWorker(compiled, workerData);
   const bundle = new URL(`../../build/${bundleName}.mjs`, import.meta.url);
-  if (existsSync(fileURLToPath(bundle))) return new Worker(bundle, { workerData, execArgv: withoutLoaders(process.execArgv) });
+  if (existsSync(fileURLToPath(bundle))) return compiledWorker(bundle, workerData);
   const entry = new URL(compiled.href.replace(/\.js$/, '.ts'));
   const boot = `(async () => { (await import(${JSON.stringify(tsxApi())})).register(); await import(${JSON.stringify(entry.href)}); })()`;
   return new Worker(boot, { eval: true, workerData });
+}
+
+/**
+ * A worker on compiled JavaScript, without the loader flags. A Worker refuses an explicit execArgv
+ * that holds V8 flags (node --no-liftoff, --max-old-space-size=…: ERR_WORKER_INVALID_EXEC_ARGV);
+ * those apply to every thread anyway, so such a worker inherits the process's flags instead.
+ */
+function compiledWorker(url: URL, workerData: unknown): Worker {
+  try {
+    return new Worker(url, { workerData, execArgv: withoutLoaders(process.execArgv) });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(url, { workerData });
+  }
 }
 
 let api: string | undefined;

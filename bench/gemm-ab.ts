@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { instantiate, type WasmExports } from '../bindings/backend/wasm-module.js';
 import { Model } from '../bindings/index.js';
 import { createRng } from '../bindings/random.js';
+import { minOf } from '../bindings/extent.js';
 import { peakPeer } from './peak.js';
 import { peakShare, median, type Peer, type PeerTiming } from './timing.js';
 import { mnistShaped, randomClassification, trainingFlops } from './suites/training.js';
@@ -49,7 +50,7 @@ async function measureCpu(peers: Peer[], rounds: number, warmup: number, probe: 
       before = after;
     }
   }
-  return peers.map((p, i) => ({ name: p.name, medianMs: median(samples[i]), minMs: Math.min(...samples[i]), samples: samples[i], check: checks[i], peaks: peaks[i] }));
+  return peers.map((p, i) => ({ name: p.name, medianMs: median(samples[i]), minMs: minOf(samples[i]), samples: samples[i], check: checks[i], peaks: peaks[i] }));
 }
 
 function productPeer(name: string, wasm: WasmExports, kind: 'NN' | 'NT' | 'TN', m: number, k: number, n: number): Peer {

@@ -3,6 +3,12 @@
 // in the same order, so a run is bit-identical for a given thread count, equals
 // the whole sum and update done on one thread, and agrees with one thread up to
 // float32 reduction error (the batch gradient summed in another association).
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Model, blobs, splitAt, type FitOptions, type ModelSpec, type OptimizerSpec } from '../bindings/index.js';
 import { TUTORIAL_EXPERIMENT } from '../bindings/experiment.js';
@@ -10,6 +16,7 @@ import { TRAIN } from '../bindings/backend/types.js';
 import type { WasmBackend } from '../bindings/backend/wasm.js';
 import type { Backend } from '../bindings/backend/types.js';
 import { sliceStart } from '../bindings/backend/threads.js';
+import { withoutLoaders } from '../bindings/backend/spawn-worker.js';
 import { expectError, rejected } from './helpers/errors.js';
 
 const { name: _, ...options } = TUTORIAL_EXPERIMENT.data as { name: 'blobs' };
@@ -140,6 +147,21 @@ describe('fit({ threads })', () => {
     // The second fit (on to epoch 2) starts its workers from the first one's full state.
     await oneEpoch.fit(train, { epochs: 2, batchSize: 50, threads: 2 });
     expectSameState(oneEpoch, stateOf(model2.internals));
+  }, 60_000);
+
+  it('starts its workers without the process\'s loader flags, and with them where a V8 flag would make a worker refuse the rest', async () => {
+    expect(withoutLoaders(['--import', 'tsx', '--expose-gc', '--require=x.cjs', '-r', 'y', '--loader=z', '--max-old-space-size=512']))
+      .toEqual(['--expose-gc', '--max-old-space-size=512']);
+    // A worker given an explicit execArgv with --expose-gc throws; spawnModuleWorker then lets it inherit everything.
+    const dir = await mkdtemp(join(tmpdir(), 'lrlab-threads-flags-'));
+    const script = join(dir, 'fit.mts');
+    await writeFile(script, `import { Model, blobs } from ${JSON.stringify(pathToFileURL(resolve('bindings/index.ts')).href)};
+      const m = await Model.create({ model: { inputs: 2, layers: [{ units: 3, activation: 'softmax' }], loss: 'categorical_crossentropy' }, seed: 1 });
+      const h = await m.fit(blobs({ samples: 60, centers: 3, seed: 1 }), { epochs: 1, batchSize: 20, threads: 2 });
+      console.log(h.status, typeof gc);`);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', script], { timeout: 60_000 });
+    await rm(dir, { recursive: true, force: true });
+    expect(stdout.trim()).toBe('completed function');
   }, 60_000);
 
   it('a batch smaller than the thread count leaves threads idle, not wrong', async () => {

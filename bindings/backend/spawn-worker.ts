@@ -22,25 +22,29 @@ export function spawnModuleWorker(compiled: URL, bundleName: string, workerData?
   return new Worker(boot, { eval: true, workerData });
 }
 
-/**
- * A worker on compiled JavaScript, without the loader flags. A Worker refuses an explicit execArgv
- * that holds V8 flags (node --no-liftoff, --max-old-space-size=…: ERR_WORKER_INVALID_EXEC_ARGV);
- * those apply to every thread anyway, so such a worker inherits the process's flags instead.
- */
-function compiledWorker(url: URL, workerData: unknown): Worker {
-  try {
-    return new Worker(url, { workerData, execArgv: withoutLoaders(process.execArgv) });
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
-    return new Worker(url, { workerData });
-  }
-}
-
 let api: string | undefined;
 function tsxApi(): string {
   // The ESM build of tsx's API (the CommonJS one registers a loader the worker cannot find).
   api ??= pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   return api;
+}
+
+/**
+ * A worker on compiled JavaScript, without the process's loader flags. A
+ * Worker refuses an explicit execArgv that holds V8 flags (node --no-liftoff,
+ * --expose-gc, --max-old-space-size=…: ERR_WORKER_INVALID_EXEC_ARGV); those
+ * apply to every thread anyway, so such a worker inherits the process's
+ * flags instead, loaders included.
+ */
+function compiledWorker(file: URL, workerData: unknown): Worker {
+  const execArgv = withoutLoaders(process.execArgv);
+  if (execArgv.length === process.execArgv.length) return new Worker(file, { workerData });
+  try {
+    return new Worker(file, { workerData, execArgv });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Worker(file, { workerData });
+  }
 }
 
 const LOADER_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader'];

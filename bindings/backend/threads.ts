@@ -170,11 +170,17 @@ export class StepViews {
 
   /** The views, rebuilt if memory moved (reserving the scratch first: it may grow memory). */
   current(): this {
+    const n = this.#backend.paramCount, ranges = this.#shared.ranges;
+    this.scratch = this.#backend.scratch(Math.min(ranges[this.#t + 1], n) - Math.min(ranges[this.#t], n));
+    if (this.#backend.gradsView().buffer !== this.#buffer) this.#rebuild();
+    return this;
+  }
+
+  // Apart from current(): a closure there would make every call allocate its context.
+  #rebuild(): void {
     const n = this.#backend.paramCount, { parts, params, ranges } = this.#shared, t = this.#t;
     const from = Math.min(ranges[t], n), to = Math.min(ranges[t + 1], n);
-    this.scratch = this.#backend.scratch(to - from);
     const grads = this.#backend.gradsView(), own = this.#backend.paramsView();
-    if (grads.buffer === this.#buffer) return this;
     this.#buffer = grads.buffer;
     const around = (dst: Float32Array, src: Float32Array): Copy[] =>
       [[dst.subarray(0, from), src.subarray(0, from)], [dst.subarray(to, n), src.subarray(to, n)]];
@@ -186,7 +192,6 @@ export class StepViews {
     if (t <= 1 && threads > 1) this.addends.unshift(parts[1 - t].subarray(from, to));
     this.ownParams = [params.subarray(from, to), own.subarray(from, to)];
     this.otherParams = around(own, params);
-    return this;
   }
 }
 

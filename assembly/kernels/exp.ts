@@ -25,14 +25,23 @@ const C0: f64 = reinterpret<f64>(0x3FAC6AF84B912394) / N / N / N;
 const C1: f64 = reinterpret<f64>(0x3FCEBFCE50FAC4F3) / N / N;
 const C2: f64 = reinterpret<f64>(0x3FE62E42FF0C52D6) / N;
 
+/** The lanes of x (f32) where Mathf.exp takes its special path: the scalar test ux = (bits >> 20) & 0x7ff >= 0x42b. */
+@inline export function expSpecial(x: v128): v128 { return i32x4.ge_u(v128.and(i32x4.shr_u(x, 20), i32x4.splat(0x7ff)), i32x4.splat(0x42b)); }
+
 /** Lanes 0 and 1 of x (f32) → e^x in lanes 0 and 1 (f32; lanes 2 and 3 unspecified). */
 @inline
 export function exp2Lanes(x: v128): v128 {
-  // The scalar code's test, ux = (bits >> 20) & 0x7ff >= 0x42b, on both lanes.
-  const special = i32x4.ge_u(v128.and(i32x4.shr_u(x, 20), i32x4.splat(0x7ff)), i32x4.splat(0x42b));
-  if (i64x2.extract_lane(special, 0) != 0) {
+  if (i64x2.extract_lane(expSpecial(x), 0) != 0) {
     return f32x4.replace_lane(f32x4.splat(Mathf.exp(f32x4.extract_lane(x, 0))), 1, Mathf.exp(f32x4.extract_lane(x, 1)));
   }
+  return exp2Ordinary(x);
+}
+
+/** e^x of all four lanes, none of them special (expSpecial all false): no branch, nothing kept across a call. */
+@inline export function exp4Ordinary(x: v128): v128 { return i64x2.shuffle(exp2Ordinary(x), exp2Ordinary(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2); }
+
+@inline
+function exp2Ordinary(x: v128): v128 {
   const z = f64x2.mul(f64x2.splat(INV_LN2_N), f64x2.promote_low_f32x4(x));
   const kd = f64x2.add(z, f64x2.splat(SHIFT));
   const r = f64x2.sub(z, f64x2.sub(kd, f64x2.splat(SHIFT)));

@@ -4,8 +4,7 @@
 // loss is fused with its activation (softmax + CE, sigmoid + BCE), and dL/dA
 // otherwise, and returns the loss summed over rows (f64). Cross-entropy also
 // computes the softmax itself (the forward pass leaves the output layer at Z).
-import { softmaxRow, softmaxMax } from './activations';
-import { exp2Lanes } from './exp';
+import { exp2Lanes, exp4Ordinary, expSpecial } from './exp';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -52,7 +51,7 @@ export function lossAndGradient(kind: i32, z: usize, a: usize, y: usize, d: usiz
   return total;
 }
 
-// Softmax into a (activations.ts softmaxRow), cross-entropy and dL/dz in one
+// Softmax into a (as activations.ts softmaxRow), cross-entropy and dL/dz in one
 // pass per row, the loss as log softmax(z)_j = (z_j − max) − log Σ e^(z − max).
 // Data-dependent choices (the arg max, the classes with y = 0) are selects, not
 // branches: which class wins is random per row, and mispredicted branches cost
@@ -61,61 +60,29 @@ function softmaxCrossEntropy(z: usize, a: usize, y: usize, d: usize, rows: i32, 
   const perRow: f32 = <f32>(1.0 / <f64>scaleRows);
   let total: f64 = 0;
   let correct = 0;
-  let r = 0;
-  // Four rows at a time, one per lane (the row loop's operations lane by lane), then the rest one by one.
-  for (; r + 4 <= rows; r += 4) {
-    total = softmaxCrossEntropy4(total, z, a, y, d, r, cols, withGradient, perRow);
+  // Four rows at a time, one per lane; the last 1 to 3 rows fill the lanes with copies of their last row.
+  for (let r = 0; r < rows; r += 4) {
+    total = cols == 3 && r + 4 <= rows ? softmaxCrossEntropy4x3(total, z, a, y, d, r, withGradient, perRow)
+      : softmaxCrossEntropy4(total, z, a, y, d, r, min(rows - r, 4), cols, withGradient, perRow);
     correct += lastCorrect;
-  }
-  for (; r < rows; r++) {
-    const off = (<usize>r * <usize>cols) << 2;
-    const zr = z + off, ar = a + off, yr = y + off;
-    // The first largest z and y (strict >): the predicted and the true class.
-    let top = load<f32>(zr), yTop = load<f32>(yr);
-    let best = 0, bestY = 0;
-    for (let j = 1; j < cols; j++) {
-      const zj = load<f32>(zr + (<usize>j << 2)), yj = load<f32>(yr + (<usize>j << 2));
-      best = select(j, best, zj > top);
-      top = select(zj, top, zj > top);
-      bestY = select(j, bestY, yj > yTop);
-      yTop = select(yj, yTop, yj > yTop);
-    }
-    correct += <i32>(best == bestY);
-    const sum = softmaxRow(zr, ar, cols);
-    const m = softmaxMax;
-    const logSum = Mathf.log(sum);
-    let rowLoss: f32 = 0;
-    let sumY: f32 = 0;
-    for (let j = 0; j < cols; j++) {
-      const yj = load<f32>(yr + (<usize>j << 2));
-      const term = rowLoss - yj * ((load<f32>(zr + (<usize>j << 2)) - m) - logSum);
-      rowLoss = select(term, rowLoss, yj != 0); // skipped, not added: 0 · (−∞) would be NaN
-      sumY += yj;
-    }
-    total += <f64>rowLoss;
-    if (withGradient) {
-      for (let j = 0; j < cols; j++) {
-        const p = off + (<usize>j << 2);
-        store<f32>(d + p, (load<f32>(a + p) * sumY - load<f32>(y + p)) * perRow);
-      }
-    }
   }
   lastCorrect = correct;
   return total;
 }
 
-// Rows r … r+3 of softmaxCrossEntropy, row q in lane q: the same f32 operations
-// in the same order per row, with selects as lane masks. Returns `total` with the
-// four rows' losses added in row order; lastCorrect counts their right predictions.
-function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize, r: i32, cols: i32, withGradient: bool, perRow: f32): f64 {
-  const stride = <usize>cols << 2;
-  const off = <usize>r * stride;
+// Rows r … r+n−1 (n <= 4) of softmaxCrossEntropy, row r + min(q, n−1) in lane q: the
+// same f32 operations in the same order per row, with selects as lane masks (a copy
+// of a row stores that row's values again). Returns `total` with the n rows' losses
+// added in row order; lastCorrect counts their right predictions.
+function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize, r: i32, n: i32, cols: i32, withGradient: bool, perRow: f32): f64 {
+  const row = <usize>cols << 2, off = <usize>r * row;
+  const s1 = row * <usize>min(n - 1, 1), s2 = row * <usize>min(n - 1, 2), s3 = row * <usize>min(n - 1, 3);
   const zr = z + off, ar = a + off, yr = y + off, dr = d + off;
-  let top = gather(zr, stride), yTop = gather(yr, stride), m = top;
+  let top = gather(zr, s1, s2, s3), yTop = gather(yr, s1, s2, s3), m = top;
   let best = i32x4.splat(0), bestY = best;
   for (let j = 1; j < cols; j++) {
     const p = <usize>j << 2;
-    const zj = gather(zr + p, stride), yj = gather(yr + p, stride);
+    const zj = gather(zr + p, s1, s2, s3), yj = gather(yr + p, s1, s2, s3);
     m = f32x4.max(m, zj);
     const up = f32x4.gt(zj, top), upY = f32x4.gt(yj, yTop);
     best = v128.bitselect(i32x4.splat(j), best, up);
@@ -123,13 +90,13 @@ function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize
     bestY = v128.bitselect(i32x4.splat(j), bestY, upY);
     yTop = v128.bitselect(yj, yTop, upY);
   }
-  lastCorrect = <i32>popcnt(i32x4.bitmask(i32x4.eq(best, bestY)));
+  lastCorrect = <i32>popcnt(i32x4.bitmask(i32x4.eq(best, bestY)) & ((1 << n) - 1));
   let sum = f32x4.splat(0);
   for (let j = 0; j < cols; j++) {
     const p = <usize>j << 2;
-    const x = f32x4.sub(gather(zr + p, stride), m);
+    const x = f32x4.sub(gather(zr + p, s1, s2, s3), m);
     const e = i64x2.shuffle(exp2Lanes(x), exp2Lanes(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2);
-    scatter(ar + p, stride, e);
+    scatter(ar + p, s1, s2, s3, e);
     sum = f32x4.add(sum, e);
   }
   const logSum = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(
@@ -137,38 +104,89 @@ function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize
   let rowLoss = f32x4.splat(0), sumY = rowLoss;
   for (let j = 0; j < cols; j++) {
     const p = <usize>j << 2;
-    const yj = gather(yr + p, stride);
-    const term = f32x4.sub(rowLoss, f32x4.mul(yj, f32x4.sub(f32x4.sub(gather(zr + p, stride), m), logSum)));
+    const yj = gather(yr + p, s1, s2, s3);
+    const term = f32x4.sub(rowLoss, f32x4.mul(yj, f32x4.sub(f32x4.sub(gather(zr + p, s1, s2, s3), m), logSum)));
     rowLoss = v128.bitselect(term, rowLoss, f32x4.ne(yj, f32x4.splat(0)));
     sumY = f32x4.add(sumY, yj);
   }
   const vPerRow = f32x4.splat(perRow);
   for (let j = 0; j < cols; j++) {
     const p = <usize>j << 2;
-    const aj = f32x4.div(gather(ar + p, stride), sum);
-    scatter(ar + p, stride, aj);
-    if (withGradient) scatter(dr + p, stride, f32x4.mul(f32x4.sub(f32x4.mul(aj, sumY), gather(yr + p, stride)), vPerRow));
+    const aj = f32x4.div(gather(ar + p, s1, s2, s3), sum);
+    scatter(ar + p, s1, s2, s3, aj);
+    if (withGradient) scatter(dr + p, s1, s2, s3, f32x4.mul(f32x4.sub(f32x4.mul(aj, sumY), gather(yr + p, s1, s2, s3)), vPerRow));
   }
   total += <f64>f32x4.extract_lane(rowLoss, 0);
-  total += <f64>f32x4.extract_lane(rowLoss, 1);
-  total += <f64>f32x4.extract_lane(rowLoss, 2);
-  total += <f64>f32x4.extract_lane(rowLoss, 3);
+  if (n > 1) total += <f64>f32x4.extract_lane(rowLoss, 1);
+  if (n > 2) total += <f64>f32x4.extract_lane(rowLoss, 2);
+  if (n > 3) total += <f64>f32x4.extract_lane(rowLoss, 3);
   return total;
 }
 
-// Lane q of the result is the f32 at p + q·stride.
+// softmaxCrossEntropy4 for 3 classes, the same operations per lane: four rows' twelve z (and y)
+// are three loads, shuffled into one vector per class (and back for the stores) in registers,
+// where the general kernel loads and stores each value as a lane, several times.
+function softmaxCrossEntropy4x3(total: f64, z: usize, a: usize, y: usize, d: usize, r: i32, withGradient: bool, perRow: f32): f64 {
+  const off = <usize>r * 12, zero = f32x4.splat(0);
+  let u = v128.load(z + off), v = v128.load(z + off, 16), w = v128.load(z + off, 32);
+  const z0 = i32x4.shuffle(u, i32x4.shuffle(v, w, 2, 2, 5, 5), 0, 3, 4, 6), z2 = i32x4.shuffle(i32x4.shuffle(u, v, 2, 2, 5, 5), w, 0, 2, 4, 7);
+  const z1 = i32x4.shuffle(i32x4.shuffle(u, v, 1, 1, 4, 4), i32x4.shuffle(v, w, 3, 3, 6, 6), 0, 2, 4, 6);
+  u = v128.load(y + off); v = v128.load(y + off, 16); w = v128.load(y + off, 32);
+  const y0 = i32x4.shuffle(u, i32x4.shuffle(v, w, 2, 2, 5, 5), 0, 3, 4, 6), y2 = i32x4.shuffle(i32x4.shuffle(u, v, 2, 2, 5, 5), w, 0, 2, 4, 7);
+  const y1 = i32x4.shuffle(i32x4.shuffle(u, v, 1, 1, 4, 4), i32x4.shuffle(v, w, 3, 3, 6, 6), 0, 2, 4, 6);
+  const m = f32x4.max(f32x4.max(z0, z1), z2), up1 = f32x4.gt(z1, z0), up1Y = f32x4.gt(y1, y0);
+  const top = v128.bitselect(z1, z0, up1), yTop = v128.bitselect(y1, y0, up1Y), up2 = f32x4.gt(z2, top), up2Y = f32x4.gt(y2, yTop);
+  const best = v128.bitselect(i32x4.splat(2), v128.and(up1, i32x4.splat(1)), up2);
+  const bestY = v128.bitselect(i32x4.splat(2), v128.and(up1Y, i32x4.splat(1)), up2Y);
+  lastCorrect = <i32>popcnt(i32x4.bitmask(i32x4.eq(best, bestY)));
+  const x0 = f32x4.sub(z0, m), x1 = f32x4.sub(z1, m), x2 = f32x4.sub(z2, m);
+  // A row with a special exponent (a gap of 88 or more, NaN) takes the general kernel, which calls Mathf.exp.
+  if (v128.any_true(v128.or(v128.or(expSpecial(x0), expSpecial(x1)), expSpecial(x2)))) {
+    return softmaxCrossEntropy4(total, z, a, y, d, r, 4, 3, withGradient, perRow);
+  }
+  const e0 = exp4Ordinary(x0), e1 = exp4Ordinary(x1), e2 = exp4Ordinary(x2);
+  const sum = f32x4.add(f32x4.add(f32x4.add(zero, e0), e1), e2);
+  const a0 = f32x4.div(e0, sum), a1 = f32x4.div(e1, sum), a2 = f32x4.div(e2, sum);
+  store3(a + off, a0, a1, a2);
+  if (withGradient) {
+    const sumY = f32x4.add(f32x4.add(f32x4.add(zero, y0), y1), y2), vPerRow = f32x4.splat(perRow);
+    store3(d + off, f32x4.mul(f32x4.sub(f32x4.mul(a0, sumY), y0), vPerRow), f32x4.mul(f32x4.sub(f32x4.mul(a1, sumY), y1), vPerRow),
+      f32x4.mul(f32x4.sub(f32x4.mul(a2, sumY), y2), vPerRow));
+  }
+  // The logs after the stores: fewer vectors live across their calls.
+  const logSum = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(
+    Mathf.log(f32x4.extract_lane(sum, 0))), 1, Mathf.log(f32x4.extract_lane(sum, 1))), 2, Mathf.log(f32x4.extract_lane(sum, 2))), 3, Mathf.log(f32x4.extract_lane(sum, 3)));
+  let loss = v128.bitselect(f32x4.sub(zero, f32x4.mul(y0, f32x4.sub(x0, logSum))), zero, f32x4.ne(y0, zero));
+  loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y1, f32x4.sub(x1, logSum))), loss, f32x4.ne(y1, zero));
+  loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y2, f32x4.sub(x2, logSum))), loss, f32x4.ne(y2, zero));
+  total += <f64>f32x4.extract_lane(loss, 0);
+  total += <f64>f32x4.extract_lane(loss, 1);
+  total += <f64>f32x4.extract_lane(loss, 2);
+  total += <f64>f32x4.extract_lane(loss, 3);
+  return total;
+}
+
+// Class vectors c0, c1, c2 (row q in lane q) → four rows of three f32 at p.
 @inline
-function gather(p: usize, stride: usize): v128 {
+function store3(p: usize, c0: v128, c1: v128, c2: v128): void {
+  v128.store(p, i32x4.shuffle(i32x4.shuffle(c0, c1, 0, 0, 4, 4), i32x4.shuffle(c2, c0, 0, 0, 5, 5), 0, 2, 4, 6));
+  v128.store(p, i32x4.shuffle(i32x4.shuffle(c1, c2, 1, 1, 5, 5), i32x4.shuffle(c0, c1, 2, 2, 6, 6), 0, 2, 4, 6), 16);
+  v128.store(p, i32x4.shuffle(i32x4.shuffle(c2, c0, 2, 2, 7, 7), i32x4.shuffle(c1, c2, 3, 3, 7, 7), 0, 2, 4, 6), 32);
+}
+
+// Lane q of the result is the f32 at p + s_q (s_0 = 0).
+@inline
+function gather(p: usize, s1: usize, s2: usize, s3: usize): v128 {
   let v = v128.load32_zero(p);
-  v = v128.load32_lane(p + stride, v, 1);
-  v = v128.load32_lane(p + 2 * stride, v, 2);
-  return v128.load32_lane(p + 3 * stride, v, 3);
+  v = v128.load32_lane(p + s1, v, 1);
+  v = v128.load32_lane(p + s2, v, 2);
+  return v128.load32_lane(p + s3, v, 3);
 }
 
 @inline
-function scatter(p: usize, stride: usize, v: v128): void {
+function scatter(p: usize, s1: usize, s2: usize, s3: usize, v: v128): void {
   v128.store32_lane(p, v, 0);
-  v128.store32_lane(p + stride, v, 1);
-  v128.store32_lane(p + 2 * stride, v, 2);
-  v128.store32_lane(p + 3 * stride, v, 3);
+  v128.store32_lane(p + s1, v, 1);
+  v128.store32_lane(p + s2, v, 2);
+  v128.store32_lane(p + s3, v, 3);
 }

@@ -14,7 +14,6 @@ import { importQueueCode } from '../sweep/queue-import.js';
 import { runSweep } from '../sweep/run.js';
 import { expandSweep, validateSweep, type NormalizedSweep, type SweepSpec } from '../sweep/spec.js';
 import type { QueueExecutor } from '../sweep/queue.js';
-import type { SweepGridFigures } from '../report/html.js';
 import { specId } from '../sweep/hash.js';
 import type { Trial } from '../sweep/types.js';
 import { validateExperiment } from '../experiment.js';
@@ -83,7 +82,7 @@ export async function sweepCommand(args: string[]): Promise<number> {
     : new (await importQueueCode('--queue', values.queue, () => import('../sweep/queue.js'))).QueueExecutor({ url: values.queue, sweepKey: specId(spec) });
   const executor: Executor = queue ?? (values.inline
     ? new InlineExecutor()
-    : new PoolExecutor({ preload: [REPORT_GRIDS], ...(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) }) }));
+    : new PoolExecutor(values.workers === undefined ? {} : { concurrency: flagInteger('--workers', values.workers) }));
   // Every trial's spec is checked before the first one runs: a bad axis value is refused, not recorded as failed.
   const trials = expandSweep(sweep);
   for (const trial of trials) validateTrial(trial, values);
@@ -114,7 +113,7 @@ async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep
   const store = await ResultStore.open(out, spec);
   markPhase('checked');
   // The report's code loads while the trials run (on this thread between its own trials, as the workers train).
-  const reportCode = Promise.all([import('../diagnostics/sweep.js'), import('../report/write.js'), import('../report/html.js'), import('./summary.js')]);
+  const reportCode = Promise.all([import('../diagnostics/sweep.js'), import('../report/write.js'), import('./summary.js')]);
   reportCode.catch(() => {}); // awaited below; an interrupted sweep never needs it
   const recorded = store.results.length;
   const controller = new AbortController();
@@ -132,40 +131,27 @@ async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep
       executor, store, signal: controller.signal,
       onResult: ({ done, total, result }) => progress.update(done, total, `${paramsText(result.params)} ${result.status}`),
     });
-  } catch (error) {
-    await executor.close();
-    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     markPhase('trials');
     if (executor instanceof PoolExecutor) notePhase('runners', executor.lastRunTimes.map((t) => ({ ...t, busyMs: Math.round(t.busyMs), firstStartMs: Math.round(t.firstStartMs), lastEndMs: Math.round(t.lastEndMs) })));
-  }
-  try {
-    if (controller.signal.aborted) {
-      progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
-      return EXIT.INTERRUPTED;
-    }
-    const fresh = store.results.length - recorded;
-    progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
-    const axes = sweep.axes.map((a) => a.path);
-    const [{ analyzeSweep }, { writeSweepReport }, { renderSweepGrids }, { describeBest }] = await reportCode;
-    const analysis = analyzeSweep(results);
-    markPhase('analysis');
-    const input = { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec };
-    // On the pool, a worker draws the loss and accuracy grids while this thread draws the rest (the same HTML).
-    const grids = executor instanceof PoolExecutor && await executor.hasWorker()
-      ? executor.call<SweepGridFigures>(REPORT_GRIDS, 'renderSweepGrids', [input]).then(
-        (figures) => { notePhase('grids', 'worker'); return figures; },
-        (error: Error) => { notePhase('grids', `this thread (${error.message})`); return renderSweepGrids(input); })
-      : undefined;
-    const files = await writeSweepReport(out, input, grids);
-    markPhase('report');
-    process.stdout.write(describeBest(results, analysis));
-    process.stdout.write(`report: ${files.html}\n`);
-    return 0;
-  } finally {
     await executor.close();
   }
+  if (controller.signal.aborted) {
+    progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
+    return EXIT.INTERRUPTED;
+  }
+  const fresh = store.results.length - recorded;
+  progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
+  const axes = sweep.axes.map((a) => a.path);
+  const [{ analyzeSweep }, { writeSweepReport }, { describeBest }] = await reportCode;
+  const analysis = analyzeSweep(results);
+  markPhase('analysis');
+  const files = await writeSweepReport(out, { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec });
+  markPhase('report');
+  process.stdout.write(describeBest(results, analysis));
+  process.stdout.write(`report: ${files.html}\n`);
+  return 0;
 }
 
 type SweepFlagValues = Parameters<typeof experimentFromFlags>[0] & {
@@ -224,9 +210,6 @@ function warnRelativeDataPaths(trials: Trial[]): void {
     process.stderr.write(`lrlab: note: data.path "${path}" is relative; each worker reads it from its own working directory (give an absolute path on a shared disk)\n`);
   }
 }
-
-/** The module whose renderSweepGrids a pool worker draws while this thread draws the rest of the report. */
-const REPORT_GRIDS = new URL('../report/html.js', import.meta.url);
 
 /** The axes the sweep's own flags make, so that a bad value of one is refused naming the flag the user typed. */
 const AXIS_FLAGS: Record<string, string> = { 'optimizer.lr': '--lr', 'optimizer.momentum': '--momentum', 'optimizer.name': '--optimizers' };

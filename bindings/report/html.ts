@@ -294,60 +294,25 @@ function failuresHtml(results: TrialResult[], axes: string[]): string {
 <ul class="failures">${items.join('\n')}</ul></section>`;
 }
 
-/** A sweep report's loss and accuracy grids (one panel per trial), as figures: about half of its drawing. */
-export interface SweepGridFigures {
-  lossGrid: string;
-  accGrid: string;
-}
-
-/** What the sweep's figures and captions share. */
-function sweepContext(input: SweepReportInput) {
+/** The full HTML document of a sweep: recommendation and best configuration, U curve, diagnosis table, curves, schedules. */
+export async function renderSweepReport(input: SweepReportInput): Promise<string> {
   const { analysis, results } = input;
   const axes = input.axes;
   const name = axisNamer(axes.length ? axes : [analysis.axis]);
-  const layout = gridLayout(results, axes, analysis.axis);
-  return {
-    name, axisName: name(analysis.axis), layout,
-    gridInput: { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId, diagnoses: analysis.diagnoses },
-    anyVal: results.some((r) => r.history?.valLoss?.length),
-    across: layout.colTitle,
-    down: layout.rows.length > 1 ? layout.rowTitle : '',
-  };
-}
-
-/**
- * The loss and accuracy grids of renderSweepReport, on their own: a caller with
- * a second thread can draw them there while this one draws the rest
- * (renderSweepReport's `grids`); the HTML is the same either way.
- */
-export function renderSweepGrids(input: SweepReportInput): SweepGridFigures {
-  const { gridInput, anyVal, across, down } = sweepContext(input);
-  return {
-    lossGrid: figure('loss-grid', lossGridChart(gridInput),
-      `<strong>Loss curves.</strong> One panel per trial: columns are ${e(across)}` +
-      (down ? `, rows are ${e(down)}` : '') +
-      `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves with more epochs than a panel has pixels across are downsampled (keeping each bucket’s min and max).`),
-    accGrid: figure('accuracy-grid', accuracyGridChart(gridInput),
-      `<strong>Accuracy curves.</strong> Same grid as the loss curves: train accuracy solid${anyVal ? ', validation accuracy dashed' : ''}.`),
-  };
-}
-
-/**
- * The full HTML document of a sweep: recommendation and best configuration, U curve, diagnosis table, curves, schedules.
- * `grids`: renderSweepGrids(input) made elsewhere (e.g. on a worker thread meanwhile); drawn here when absent.
- */
-export async function renderSweepReport(input: SweepReportInput, grids?: Promise<SweepGridFigures>): Promise<string> {
-  const { analysis, results } = input;
-  const axes = input.axes;
-  const { name, axisName, gridInput, anyVal, across, down } = sweepContext(input);
+  const axisName = name(analysis.axis);
   const others = axes.filter((a) => a !== analysis.axis).map(name);
   const repeats = Math.max(1, maxOf(results.map((r) => r.repeat + 1)));
+  const gridInput = { results, axes, axis: analysis.axis, bestTrialId: analysis.bestTrialId, diagnoses: analysis.diagnoses };
+  const anyVal = results.some((r) => r.history?.valLoss?.length);
   const perStep = results.some((r) => r.history?.stepLr?.length);
+  const layout = gridLayout(results, axes, analysis.axis);
+  const across = layout.colTitle;
+  const down = layout.rows.length > 1 ? layout.rowTitle : '';
   const categorical = analysis.sensitivity.some((p) => p.label !== undefined);
   const heatmap = heatmapChart({ analysis, axes, results });
   const heatDown = heatmap ? heatmapRows({ analysis, axes, results })! : '';
 
-  const [uCurve, heat, schedules] = [
+  const [uCurve, heat, lossGrid, accGrid, schedules] = [
     categorical
       ? figure('category-sensitivity', categorySensitivityChart({ analysis, axes, results }),
         `<strong>Sensitivity to ${e(axisName)}.</strong> For each value of ${e(axisName)}: the final loss (filled dot) and the best loss (open triangle)` +
@@ -363,11 +328,16 @@ export async function renderSweepReport(input: SweepReportInput, grids?: Promise
       `<strong>Final ${anyVal ? 'validation ' : ''}loss by ${e(axisName)} × ${e(name(heatDown))}.</strong> Each cell: the mean final ${anyVal ? 'validation ' : ''}loss` +
       (repeats > 1 ? ` over its ${repeats} repeats` : '') +
       `, lighter is lower; “✕ k/n”: k of its n repeats diverged (left out of the mean; grey when all did). The outlined cell is the best configuration.`),
+    figure('loss-grid', lossGridChart(gridInput),
+      `<strong>Loss curves.</strong> One panel per trial: columns are ${e(across)}` +
+      (down ? `, rows are ${e(down)}` : '') +
+      `; train loss solid${anyVal ? ', validation loss dashed' : ''}; all panels share their axes (a log y axis when the losses span a wide range). Losses that exploded or became NaN/Infinity are drawn at the top edge and the panel says “diverged”. Curves with more epochs than a panel has pixels across are downsampled (keeping each bucket’s min and max).`),
+    figure('accuracy-grid', accuracyGridChart(gridInput),
+      `<strong>Accuracy curves.</strong> Same grid as the loss curves: train accuracy solid${anyVal ? ', validation accuracy dashed' : ''}.`),
     figure('lr-schedules', scheduleChart(gridInput),
       `<strong>Learning-rate schedules.</strong> The LR each trial used, ${perStep ? 'per step where it was recorded (else per epoch)' : 'at the first step of each epoch'}, coloured by ${e(across)}` +
       (down ? `, one panel per ${e(down)}` : '') + '.'),
   ];
-  const { lossGrid, accGrid } = await (grids ?? renderSweepGrids(input));
 
   const meta = [
     `${results.length} trial${results.length === 1 ? '' : 's'}`,

@@ -2,7 +2,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/atomic.js';
-import { renderSweepReport, type SweepGridFigures } from './html.js';
+import { renderSweepReport } from './html.js';
 import { epochsCsv, summaryJson } from './files.js';
 import type { SweepReportInput } from './types.js';
 
@@ -12,15 +12,12 @@ export interface SweepReportFiles {
   csv: string;
 }
 
-/**
- * Writes report.html, summary.json and epochs.csv into `dir` (created if needed); returns their absolute paths.
- * `grids`: the report's loss and accuracy grids drawn elsewhere meanwhile (renderSweepGrids, e.g. on a pool worker).
- */
-export async function writeSweepReport(dir: string, input: SweepReportInput, grids?: Promise<SweepGridFigures>): Promise<SweepReportFiles> {
+/** Writes report.html, summary.json and epochs.csv into `dir` (created if needed); returns their absolute paths. */
+export async function writeSweepReport(dir: string, input: SweepReportInput): Promise<SweepReportFiles> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   const paths: SweepReportFiles = { html: join(root, 'report.html'), summary: join(root, 'summary.json'), csv: join(root, 'epochs.csv') };
-  const html = await renderSweepReport(input, grids);
+  const html = await renderSweepReport(input);
   await Promise.all([
     writeFileAtomic(paths.html, html),
     writeFileAtomic(paths.summary, JSON.stringify(summaryJson(input), null, 2) + '\n'),

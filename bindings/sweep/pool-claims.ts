@@ -30,23 +30,6 @@ export interface PoolRun {
   run: number;
   tasks: unknown[];
   claims: SharedArrayBuffer;
-  /** Modules (URLs) to import once this worker has no task left, for a PoolCall that follows the run. */
-  preload?: string[];
-}
-
-/** A function call on a worker (PoolExecutor.call): export `name` of `module` (a URL) with `args`. */
-export interface PoolCall {
-  call: number;
-  module: string;
-  name: string;
-  args: unknown[];
-}
-
-/** A PoolCall's answer: what the function returned (awaited), or the message of what it threw. */
-export interface PoolCallReply {
-  call: number;
-  value?: unknown;
-  error?: string;
 }
 
 /** What a worker posts back: the outcome of task `index` of run `run`, and when it ran (epoch ms: performance.timeOrigin + now()). */

@@ -2,26 +2,24 @@
  * A worker thread of the pool: for each run it is given, takes task after task
  * from the shared counter (pool-claims.ts) until none is left, runs each with
  * the module the main thread compiled once, and posts each outcome back
- * (checkpoint bytes transferred, not copied). Between runs it answers calls
- * (PoolExecutor.call: one exported function of a module, e.g. a report's grids).
+ * (checkpoint bytes transferred, not copied).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
-import { claimNext, type PoolCall, type PoolCallReply, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
+import { claimNext, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 // Given at start, or, to a worker started ahead of its pool, in the first message.
 let wasm = (workerData as Partial<PoolSetup> | undefined)?.wasm;
 const dataCache = new PreparedDataCache<PreparedData>();
 
-parentPort!.on('message', async (message: PoolRun | PoolSetup | PoolCall) => {
-  if ('call' in message) return answer(message);
+parentPort!.on('message', async (message: PoolRun | PoolSetup) => {
   if (!('run' in message)) {
     wasm = message.wasm;
     return;
   }
-  const { run, tasks, claims, preload = [] } = message;
+  const { run, tasks, claims } = message;
   const shared = new Int32Array(claims);
   for (let index = claimNext(shared, tasks.length); index >= 0; index = claimNext(shared, tasks.length)) {
     const startedAt = performance.timeOrigin + performance.now();
@@ -29,18 +27,4 @@ parentPort!.on('message', async (message: PoolRun | PoolSetup | PoolCall) => {
     const reply: PoolReply<TrialOutcome> = { run, index, outcome, startedAt, endedAt: performance.timeOrigin + performance.now() };
     parentPort!.postMessage(reply, outcome.checkpoint ? [outcome.checkpoint.buffer as ArrayBuffer] : []);
   }
-  // Idle until the other runners finish: load what the call after the run will need (a failure shows in that call).
-  for (const module of preload) import(module).catch(() => {});
 });
-
-async function answer({ call, module, name, args }: PoolCall): Promise<void> {
-  let reply: PoolCallReply;
-  try {
-    const exports = await import(module) as Record<string, (...a: unknown[]) => unknown>;
-    if (typeof exports[name] !== 'function') throw new Error(`${module} has no function ${name}`);
-    reply = { call, value: await exports[name](...args) };
-  } catch (error) {
-    reply = { call, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
-  }
-  parentPort!.postMessage(reply);
-}

@@ -22,7 +22,7 @@ import { LrlabError } from '../errors.js';
 import type { Executor } from './executor.js';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
-import { CLAIM_WORDS, claimNext, closeClaims, type PoolCall, type PoolCallReply, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
+import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
 import { poolWorkerExited, spawnPoolWorker, takePrestartedWorkers } from './pool-prestart.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
@@ -46,19 +46,15 @@ export class PoolExecutor implements Executor {
   readonly #wasm?: WasmSource;
   readonly #dataCache = new PreparedDataCache<PreparedData>(); // this thread's
   #runs = 0;
-  #calls = 0;
   #lastRunTimes: RunnerTimes[] = [];
-  readonly #preload: string[];
 
-  /** preload: modules (URLs) each worker imports once it has no task left in a run, for a call() after it. */
-  constructor(options: { concurrency?: number; wasm?: WasmSource; preload?: URL[] } = {}) {
+  constructor(options: { concurrency?: number; wasm?: WasmSource } = {}) {
     const { concurrency = availableParallelism() } = options;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new LrlabError('INVALID_OPTION', 'concurrency', concurrency, 'must be an integer >= 1');
     }
     this.concurrency = concurrency;
     this.#wasm = options.wasm;
-    this.#preload = (options.preload ?? []).map((url) => url.href);
     this.#workers = this.#start();
     this.#workers.catch(() => {}); // a failed start is reported by run()
   }
@@ -90,7 +86,7 @@ export class PoolExecutor implements Executor {
       recording = recording.then(() => (failure ? undefined : onOutcome(outcome))).catch(fail);
       settle();
     };
-    const message: PoolRun = { run: ++this.#runs, tasks, claims: claims.buffer as SharedArrayBuffer, preload: this.#preload };
+    const message: PoolRun = { run: ++this.#runs, tasks, claims: claims.buffer as SharedArrayBuffer };
     signal?.addEventListener('abort', close, { once: true });
     const live = workers.filter((w) => !poolWorkerExited(w));
     const times = this.#lastRunTimes = Array.from({ length: live.length + 1 }, () => ({ trials: 0, busyMs: 0, firstStartMs: NaN, lastEndMs: NaN }));
@@ -119,44 +115,6 @@ export class PoolExecutor implements Executor {
       live.forEach((w) => w.unref());
     }
     if (failure) throw failure.error;
-  }
-
-  /** Whether a worker is there to take a call() (concurrency 1 has none). */
-  async hasWorker(): Promise<boolean> {
-    const workers = await (this.#workers ?? []);
-    return workers.some((w) => !poolWorkerExited(w));
-  }
-
-  /**
-   * Runs export `name` of `module` (a URL of compiled JavaScript a worker can
-   * import) on a worker with `args` (structured-cloned), and resolves with what
-   * it returned. For work this thread can do alongside, such as one part of a
-   * report while it draws the rest. Rejects when there is no worker, or with the
-   * message of what the function threw.
-   */
-  async call<T>(module: URL, name: string, args: unknown[]): Promise<T> {
-    const worker = (await (this.#workers ?? [])).find((w) => !poolWorkerExited(w));
-    if (!worker) throw new Error('the pool has no worker to call');
-    const message: PoolCall = { call: ++this.#calls, module: module.href, name, args };
-    worker.ref(); // an unref'd worker would not keep the process alive for the answer
-    try {
-      return await new Promise<T>((resolve, reject) => {
-        const replied = (reply: PoolCallReply) => {
-          if (reply.call !== message.call) return;
-          off();
-          if (reply.error === undefined) resolve(reply.value as T);
-          else reject(new Error(`a pool worker's ${name}: ${reply.error}`));
-        };
-        const exited = (code: number) => { off(); reject(new Error(`a pool worker exited with code ${code} during a call`)); };
-        const off = () => { worker.off('message', replied); worker.off('error', reject); worker.off('exit', exited); };
-        worker.on('message', replied);
-        worker.on('error', reject);
-        worker.on('exit', exited);
-        worker.postMessage(message);
-      });
-    } finally {
-      worker.unref();
-    }
   }
 
   /** The last run's runners: this thread first, then each worker. */

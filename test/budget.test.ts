@@ -17,7 +17,7 @@ function sourceLines(dir: string): Map<string, number> {
 
 it('build/lrlab.wasm stays under 64 KiB', () => {
   // Raised from 48 KiB for the second round of kernels (unrolled update rules, narrow-layer
-  // products, packed strips): 34.4 -> 46.2 KiB, 21 KiB gzipped. Specialised copies of a loop are
+  // products, packed strips, the 3-class loss): 34.4 -> 50.5 KiB, 23 KiB gzipped. Specialised copies of a loop are
   // what make it fast; the budget keeps them from multiplying without a measured reason.
   expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(64 * 1024);
 });
@@ -32,7 +32,7 @@ it('assembly/ stays under 2,100 lines and bindings/ under 16,000, no file over 8
   // (kernels for narrow layers, packing for the large products, the split update of threads).
   // Raised to 2,100 when the narrow-layer kernels (150 lines) landed after the update rules'
   // unrolling and the packing: 2,034 measured.
-  expect(total(core)).toBeLessThan(2100); // measured before that round: 1,651
+  expect(total(core)).toBeLessThan(2100); // measured after that round: 2,098
   // Raised from 12,000 when predict/export, the tutorial, advice, the CLI flags and the hardening
   // landed (9,416 -> 14,186 lines): room for one more part, not for sprawl.
   expect(total(api)).toBeLessThan(16_000); // measured: 14,186

@@ -57,7 +57,7 @@ export async function threadStepTable(spec: ModelSpec, data: Dataset, batch: num
         const v = views.current();
         for (const part of v.addends) {
           v.scratch.set(part);
-          b.addScratchToGrads(0, part.length);
+          b.addScratchToGrads(0, v.scratch);
         }
       },
     },
@@ -74,8 +74,9 @@ export async function threadStepTable(spec: ModelSpec, data: Dataset, batch: num
     { name: 'publish all its gradients', run: () => shared.parts[0].set(b.gradsView()) },
     {
       name: 'add the other slice into all', run: () => {
-        b.scratch(n).set(shared.parts[1]);
-        b.addScratchToGrads(0, n);
+        const scratch = b.scratch(n);
+        scratch.set(shared.parts[1]);
+        b.addScratchToGrads(0, scratch);
       },
     },
     { name: 'Adam update of all', run: () => b.applyUpdate(lr) },

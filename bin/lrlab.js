@@ -3,7 +3,12 @@
 // prestart() first: a sweep's pool workers boot while the CLI below is imported (bindings/cli/prestart.ts).
 // run() turns every error into its message and exit status (see bindings/cli/exit-codes.ts).
 const argv = process.argv.slice(2);
-(await import('../dist/cli/prestart.js').catch(() => undefined))?.prestart(argv); // dist missing: reported below
+// A missing dist/ is reported below; any other failure to load prestart is a bug and is thrown.
+const prestart = await import('../dist/cli/prestart.js').catch((error) => {
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('cli/prestart.js')) return undefined;
+  throw error;
+});
+prestart?.prestart(argv);
 const { run } = await import('../dist/cli/run.js').catch((error) => {
   if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('cli/run.js')) throw error;
   process.stderr.write('lrlab: the compiled CLI (dist/) is missing: run npm run build:dist in the lrlab checkout\n');

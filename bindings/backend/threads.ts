@@ -217,11 +217,11 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
   arrive(control, ARRIVED);
   waitFor(control, ARRIVED, threads * (2 * step - 1));
 
-  const from = Math.min(ranges[t], backend.paramCount), count = v.scratch.length;
+  const from = Math.min(ranges[t], backend.paramCount);
   if (v.first) v.first[0].set(v.first[1]);
   for (let u = 0; u < v.addends.length; u++) {
     v.scratch.set(v.addends[u]);
-    backend.addScratchToGrads(from, count);
+    backend.addScratchToGrads(from, v.scratch);
   }
   const sumSquares = backend.optimizer.clipNorm !== 0 ? chainedNorm(backend, shared, t, step) : backend.updateNormPart(ranges[t], ranges[t + 1], 0);
   backend.updateRange(lr, ranges[t], ranges[t + 1], sumSquares);

@@ -166,10 +166,14 @@ export class WasmBackend implements Backend {
     return this.#scratch;
   }
   #scratch?: Float32Array;
-  /** grads()[from, from + n) += scratch(n), one f32 add per element (f32x4 lanes, the bits of a plain loop): a step of the data-parallel sum. */
-  addScratchToGrads(from: number, n: number): void {
+  /**
+   * grads()[from, from + scratch.length) += scratch, one f32 add per element (f32x4 lanes, the
+   * bits of a plain loop): a step of the data-parallel sum. `scratch` is the view scratch(n)
+   * returned, so a step reserves its scratch once, not once per addition.
+   */
+  addScratchToGrads(from: number, scratch: Float32Array): void {
     const w = this.#wasm;
-    w.addFloats(w.gradsPtr() + 4 * from, this.scratch(n).byteOffset, n);
+    w.addFloats(w.gradsPtr() + 4 * from, scratch.byteOffset, scratch.length);
   }
   /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
   gradsView(): Float32Array {

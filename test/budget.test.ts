@@ -22,7 +22,7 @@ it('build/lrlab.wasm stays under 64 KiB', () => {
   expect(statSync(join(ROOT, 'build/lrlab.wasm')).size).toBeLessThan(64 * 1024);
 });
 
-it('assembly/ stays under 2,100 lines and bindings/ under 16,000, no file over 800', () => {
+it('assembly/ stays under 2,600 lines and bindings/ under 16,000, no file over 800', () => {
   const core = sourceLines('assembly');
   const api = sourceLines('bindings');
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
@@ -31,8 +31,10 @@ it('assembly/ stays under 2,100 lines and bindings/ under 16,000, no file over 8
   // stores, the data scan): 1,439 -> 1,651. Raised to 2,000 for the second round of speed work
   // (kernels for narrow layers, packing for the large products, the split update of threads).
   // Raised to 2,100 when the narrow-layer kernels (150 lines) landed after the update rules'
-  // unrolling and the packing: 2,034 measured.
-  expect(total(core)).toBeLessThan(2100); // measured after that round: 2,098
+  // unrolling and the packing: 2,034 measured. Raised to 2,600 for the third round: the small
+  // network's forward, evaluation and backward fused for narrow layers, and cache blocking of
+  // the large products (2,098 at its start).
+  expect(total(core)).toBeLessThan(2600);
   // Raised from 12,000 when predict/export, the tutorial, advice, the CLI flags and the hardening
   // landed (9,416 -> 14,186 lines): room for one more part, not for sprawl.
   expect(total(api)).toBeLessThan(16_000); // measured: 14,186

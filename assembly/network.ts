@@ -4,7 +4,7 @@ import {
   layerCount, field, ptrField, L_OUT, L_ACT, L_A, L_Z, inputDim, outputDim, batchCap,
   batchXPtr, batchYPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows, lrTablePtr, lossTablePtr,
 } from './arena';
-import { denseForward, denseBackward, denseActivationBackward } from './layers/dense';
+import { denseForward, denseBackward, denseActivationBackward, denseBackwardLowestPair } from './layers/dense';
 import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/losses';
 import { ACT_SOFTMAX, ACT_SIGMOID } from './kernels/activations';
 import { applyUpdate } from './optimizers/index';
@@ -66,6 +66,7 @@ function gradients(x: usize, y: usize, rows: i32, batchRows: i32): f64 {
   if (!fused) denseActivationBackward(last, grad0Ptr, rows);
   let d = grad0Ptr, other = grad1Ptr;
   for (let l = last; l >= 0; l--) {
+    if (l == 1 && denseBackwardLowestPair(x, d, rows)) break;
     const input = l == 0 ? x : ptrField(l - 1, L_A);
     denseBackward(l, input, d, l == 0 ? 0 : other, rows);
     const t = d; d = other; other = t;

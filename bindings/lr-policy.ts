@@ -209,9 +209,11 @@ export class LrPolicy {
       const d = earlyStoppingStep(spec, mode, this.state.earlyStopping!, metricOf(logs, monitor), logs.epoch, weights);
       if (d.stop) return { kind: 'stop', reason: d.reason!, restore: d.restore, change };
     }
-    return { kind: 'continue', change };
+    return change ? { kind: 'continue', change } : CONTINUE;
   }
 }
+
+const CONTINUE: EpochDecision = Object.freeze({ kind: 'continue' });
 
 function watch(field: string, spec: { monitor?: Monitor; mode?: Mode }, ctx: PolicyContext): { monitor: Monitor; mode: Mode } {
   // Own properties only: a monitor or mode left out is the default, whatever a polluted Object.prototype says.

@@ -130,13 +130,19 @@ export class WasmBackend implements Backend {
   }
   trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number {
     const w = this.#wasm;
-    const lrTable = this.#f32(w.lrTablePtr(), count);
-    for (let i = 0; i < count; i++) lrTable[i] = lrs[i]; // rounded to f32 as a trainBatch argument would be
+    const tables = this.#batchTables(count);
+    for (let i = 0; i < count; i++) tables.lr[i] = lrs[i]; // rounded to f32 as a trainBatch argument would be
     const done = w.trainBatches(first, count, batchSize, bound);
-    const lossTable = new Float64Array(w.memory.buffer, w.lossTablePtr(), done);
-    for (let i = 0; i < done; i++) losses[i] = lossTable[i];
+    for (let i = 0; i < done; i++) losses[i] = tables.loss[i];
     return done;
   }
+  /** Views of at least `count` entries of the wasm LR and loss tables: the same ones every epoch (a fit must not allocate per epoch) while memory stays put. */
+  #batchTables(count: number): { lr: Float32Array; loss: Float64Array } {
+    const w = this.#wasm, t = this.#tables, lrAt = w.lrTablePtr(), lossAt = w.lossTablePtr();
+    if (t?.lr.buffer === w.memory.buffer && t.lr.byteOffset === lrAt && t.loss.byteOffset === lossAt && t.lr.length >= count) return t;
+    return this.#tables = { lr: this.#f32(lrAt, count), loss: new Float64Array(w.memory.buffer, lossAt, count) };
+  }
+  #tables?: { lr: Float32Array; loss: Float64Array };
   epochCorrect(): number {
     return this.#wasm.epochCorrect();
   }

@@ -5,7 +5,9 @@
 import type { TrialResult } from './types.js';
 
 export function resultToJson(result: TrialResult): string {
-  return JSON.stringify(result, (_key, value) => (typeof value === 'number' && !Number.isFinite(value) ? null : value));
+  // A replacer makes JSON.stringify call back into JS for every key and value (about 5x slower); a
+  // result that holds no non-finite number needs none: the text is the same either way.
+  return allFinite(result) ? JSON.stringify(result) : JSON.stringify(result, nullForNonFinite);
 }
 
 export function resultFromJson(line: string): TrialResult {
@@ -13,4 +15,20 @@ export function resultFromJson(line: string): TrialResult {
     if (Array.isArray(value)) return value.map((v) => (v === null ? NaN : v));
     return value;
   }) as TrialResult;
+}
+
+function nullForNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** False when a number anywhere in `value` is NaN or ±Infinity (it walks every enumerable key, a superset of what JSON.stringify writes). */
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return value - value === 0; // false only for NaN and ±Infinity
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!allFinite(value[i])) return false;
+    return true;
+  }
+  for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;
+  return true;
 }

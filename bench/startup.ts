@@ -121,8 +121,7 @@ async function renderTimes(dir: string): Promise<{ trials: number; bytes: number
   return { trials: results.length, bytes, firstMs: times[0]!, medianMs: rest[2]! };
 }
 
-sh('npm', ['run', '--silent', 'build:dist'], ROOT);
-sh('npm', ['run', '--silent', 'build:browser'], ROOT);
+for (const script of ['build:dist', 'build:worker', 'build:cli', 'build:browser']) sh('npm', ['run', '--silent', script], ROOT);
 const work = mkdtempSync(join(tmpdir(), 'lrlab-startup-'));
 try {
   const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as [{ filename: string; size: number; unpackedSize: number }];

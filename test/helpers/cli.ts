@@ -1,4 +1,4 @@
-/** Runs the lrlab command as a user does (node bin/lrlab.js, the compiled dist/ that the global setup rebuilt) and collects what it printed. */
+/** Runs the lrlab command as a user does (node bin/lrlab.js, the CLI bundle that the global setup rebuilt) and collects what it printed. */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

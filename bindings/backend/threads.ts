@@ -199,9 +199,10 @@ export class StepViews {
  * One data-parallel step on thread t's copy: the gradients of its slice,
  * published; barrier; the sum and the update of its own parameter range,
  * published; barrier; the others' ranges copied in. Losses and counts go to
- * shared.numbers.
+ * shared.numbers. The learning rate is read there too (a number passed in
+ * would be boxed on every call from the worker's loop).
  */
-export function threadStep(backend: WasmBackend, shared: SharedState, views: StepViews, t: number, step: number, start: number, rows: number, lr: number): void {
+export function threadStep(backend: WasmBackend, shared: SharedState, views: StepViews, t: number, step: number, start: number, rows: number): void {
   const { control, numbers, ranges } = shared, threads = ranges.length - 1;
   const lo = sliceStart(rows, t, threads), hi = sliceStart(rows, t + 1, threads);
   const v = views.current();
@@ -223,8 +224,14 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
     v.scratch.set(v.addends[u]);
     backend.addScratchToGrads(from, v.scratch);
   }
-  const sumSquares = backend.optimizer.clipNorm !== 0 ? chainedNorm(backend, shared, t, step) : backend.updateNormPart(ranges[t], ranges[t + 1], 0);
-  backend.updateRange(lr, ranges[t], ranges[t + 1], sumSquares);
+  let sumSquares = 0;
+  if (backend.optimizer.clipNorm !== 0) {
+    chainedNorm(backend, shared, t, step);
+    sumSquares = numbers[NORM_SUM];
+  } else {
+    sumSquares = backend.updateNormPart(ranges[t], ranges[t + 1], 0);
+  }
+  backend.updateRange(numbers[LR], ranges[t], ranges[t + 1], sumSquares); // rounded to f32 by the call
   v.ownParams[0].set(v.ownParams[1]);
   arrive(control, ARRIVED);
   waitFor(control, ARRIVED, threads * 2 * step);
@@ -232,18 +239,18 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
 }
 
 /**
- * clipNorm's Σ g² over all parameters as one f64 sum in index order: thread
- * t waits for the running sum of threads 0 … t − 1 and continues it over its
- * range (clipping it by value first, as updateNormPart does for everyone).
- * This part of the step runs one thread after another.
+ * clipNorm's Σ g² over all parameters as one f64 sum in index order, left in
+ * shared.numbers (not returned: a boxed number per step): thread t waits for
+ * the running sum of threads 0 … t − 1 and continues it over its range
+ * (clipping it by value first, as updateNormPart does for everyone). This
+ * part of the step runs one thread after another.
  */
-function chainedNorm(backend: WasmBackend, shared: SharedState, t: number, step: number): number {
+function chainedNorm(backend: WasmBackend, shared: SharedState, t: number, step: number): void {
   const { control, numbers, ranges } = shared, threads = ranges.length - 1, base = threads * (step - 1);
   if (t > 0) waitFor(control, NORMED, base + t);
   numbers[NORM_SUM] = backend.updateNormPart(ranges[t], ranges[t + 1], t > 0 ? numbers[NORM_SUM] : 0);
   arrive(control, NORMED);
   waitFor(control, NORMED, base + threads);
-  return numbers[NORM_SUM];
 }
 
 /**
@@ -273,6 +280,7 @@ export class ThreadedBackend implements Backend {
   #slotsCurrent = true;
   #epochToken = 0;
   #epochCorrect = 0;
+  readonly #loss = new Float64Array(1);
 
   private constructor(main: WasmBackend, workers: TrainingWorker[], shared: SharedState) {
     this.#main = main;
@@ -285,7 +293,7 @@ export class ThreadedBackend implements Backend {
   static async start(main: WasmBackend, threads: number, train: { x: Float32Array; y: Float32Array; rows: number }, source: TrainingWorkers): Promise<ThreadedBackend> {
     const buffers = sharedBuffers(threads, main.paramCount);
     const init = {
-      buffers, module: main.module, model: main.model, optimizer: main.optimizer, batchCapacity: main.batchCapacity,
+      buffers, module: main.module, moduleId: moduleId(main.module), model: main.model, optimizer: main.optimizer, batchCapacity: main.batchCapacity,
       params: main.params().slice(), slots: Array.from({ length: main.slotCount }, (_, k) => main.slot(k).slice()),
       scalars: main.scalars().slice(), x: shareCopy(train.x), y: shareCopy(train.y), rows: train.rows,
     };
@@ -332,30 +340,42 @@ export class ThreadedBackend implements Backend {
   }
 
   trainBatch(start: number, rows: number, lr: number): number {
+    this.#shared.numbers[LR] = lr;
+    this.#run(start, rows);
+    return this.#loss[0];
+  }
+
+  trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number {
+    const rows = this.#main.trainRows, numbers = this.#shared.numbers;
+    for (let i = 0; i < count; i++) {
+      const start = (first + i) * batchSize;
+      numbers[LR] = lrs[i];
+      this.#run(start, Math.min(batchSize, rows - start));
+      losses[i] = this.#loss[0];
+      if (!Number.isFinite(losses[i]) || losses[i] > bound) return i + 1;
+    }
+    return count;
+  }
+
+  /**
+   * One step at the LR in shared.numbers; its mean loss goes to #loss[0]. Only
+   * integers are passed and nothing is returned: a float passed to or returned
+   * from a call that is not inlined is boxed, an allocation per step.
+   */
+  #run(start: number, rows: number): void {
     const { control, numbers, ranges } = this.#shared;
     const step = ++this.#step;
     control[START] = start;
     control[ROWS] = rows;
-    numbers[LR] = lr;
     this.#command(CMD_STEP);
     this.#slotsCurrent = false;
-    threadStep(this.#main, this.#shared, this.#views, 0, step, start, rows, Math.fround(lr));
+    threadStep(this.#main, this.#shared, this.#views, 0, step, start, rows);
     let loss = 0;
     for (let t = 0; t < ranges.length - 1; t++) {
       loss += numbers[PER_THREAD + 2 * t];
       this.#epochCorrect += numbers[PER_THREAD + 1 + 2 * t];
     }
-    return loss / rows;
-  }
-
-  trainBatches(first: number, count: number, batchSize: number, lrs: Float64Array, losses: Float64Array, bound: number): number {
-    const rows = this.#main.trainRows;
-    for (let i = 0; i < count; i++) {
-      const start = (first + i) * batchSize;
-      losses[i] = this.trainBatch(start, Math.min(batchSize, rows - start), lrs[i]);
-      if (!Number.isFinite(losses[i]) || losses[i] > bound) return i + 1;
-    }
-    return count;
+    this.#loss[0] = loss / rows;
   }
 
   /**
@@ -402,6 +422,16 @@ export class ThreadedBackend implements Backend {
     Atomics.add(c, GEN, 1);
     Atomics.notify(c, GEN);
   }
+}
+
+const moduleIds = new WeakMap<WebAssembly.Module, number>();
+let modulesSeen = 0;
+
+/** A number per compiled module, the same for every fit that uses it (see ThreadInit.moduleId). */
+function moduleId(module: WebAssembly.Module): number {
+  let id = moduleIds.get(module);
+  if (id === undefined) moduleIds.set(module, (id = ++modulesSeen));
+  return id;
 }
 
 /** The same values in a SharedArrayBuffer: every worker reads them there instead of getting a copy of its own in the message. */

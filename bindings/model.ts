@@ -190,8 +190,11 @@ export class Model {
   /** Loss (and accuracy) on prepared data: x as the network takes it, y in the model's output order. */
   evaluate(data: Dataset): Evaluation {
     const backend = this.#backend;
-    this.checkData(data, 'data');
+    // As in fit: the wasm backend scans for NaN/Infinity in wasm, on the rows it copied in.
+    const wasm = backend instanceof WasmBackend;
+    this.checkData(data, 'data', !wasm);
     backend.setData(SCRATCH, data.x.data, data.y.data, data.x.rows);
+    if (wasm) scanCopied(backend, SCRATCH, data, 'data', 0);
     const totals = backend.evaluate(SCRATCH);
     const result: Evaluation = { loss: totals.lossSum / data.x.rows };
     const loss = this.spec.loss;

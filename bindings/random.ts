@@ -21,15 +21,18 @@ export function createRng(seed: number, stream = 0): Rng {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
-  if ((a | b | c | d) === 0) a = 1;
+  // The state in a typed array, not in closure variables: a u32 above 2^31 held in a closure was a
+  // fresh heap number on every draw. Storing into a Uint32Array is the same >>> 0 as before.
+  const st = new Uint32Array([splitmix(), splitmix(), splitmix(), splitmix()]);
+  if ((st[0] | st[1] | st[2] | st[3]) === 0) st[0] = 1;
 
   const nextU32 = (): number => {
+    let a = st[0], b = st[1], c = st[2], d = st[3];
     const result = Math.imul(rotl(Math.imul(b, 5) >>> 0, 7), 9) >>> 0;
     const t = (b << 9) >>> 0;
     c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
     d = rotl(d >>> 0, 11);
-    a >>>= 0; b >>>= 0; c >>>= 0;
+    st[0] = a; st[1] = b; st[2] = c; st[3] = d;
     return result;
   };
   const uniform = (): number => (nextU32() >>> 8) / 16777216;

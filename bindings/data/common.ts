@@ -86,7 +86,7 @@ export function shuffledClassification(
   const outLabels = new Int32Array(rows);
   for (let i = 0; i < rows; i++) {
     const to = perm[i]!;
-    outX.set(x.subarray(i * cols, (i + 1) * cols), to * cols);
+    for (let k = 0; k < cols; k++) outX[to * cols + k] = x[i * cols + k]!;
     outLabels[to] = labels[i]!;
   }
   return {

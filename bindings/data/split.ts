@@ -43,7 +43,7 @@ export function trainTestSplit<T extends Dataset>(ds: T, options: SplitOptions =
       `must leave at least one training row with ${testRows === undefined ? `testFraction=${testFraction}` : `testRows=${testRows}`}`);
   }
   // Stream 2: a split with seed s does not reuse the draws that shuffled a generator's rows with seed s.
-  const order = shuffle ? permutation(n, createRng(seed, 2)) : Int32Array.from({ length: n }, (_, i) => i);
+  const order = shuffle ? permutation(n, createRng(seed, 2)) : identity(n);
   return { train: takeRows(ds, order.subarray(0, nTrain)), test: takeRows(ds, order.subarray(nTrain)) };
 }
 
@@ -53,7 +53,7 @@ export function splitAt<T extends Dataset>(ds: T, nTrain: number): Split<T> {
   const n = ds.x.rows;
   if (n < 2) throw new LrlabError('INVALID_DATA', 'data.x.rows', n, 'must be at least 2 to split into two non-empty sets');
   checkNumber('nTrain', nTrain, { integer: true, min: 1, max: n - 1 });
-  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const order = identity(n);
   return { train: takeRows(ds, order.subarray(0, nTrain)), test: takeRows(ds, order.subarray(nTrain)) };
 }
 
@@ -68,12 +68,19 @@ export function takeRows<T extends Dataset>(ds: T, index: ArrayLike<number>): T 
   return out;
 }
 
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
 function pick(m: Matrix, index: ArrayLike<number>): Matrix {
   const { cols } = m;
   const data = new Float32Array(index.length * cols);
-  for (let r = 0; r < index.length; r++) {
-    const i = index[r]!;
-    data.set(m.data.subarray(i * cols, (i + 1) * cols), r * cols);
+  const from = m.data;
+  // Value by value: a subarray per row (two of them per row of a split) cost more than the copy.
+  for (let r = 0, to = 0; r < index.length; r++) {
+    for (let at = index[r]! * cols, end = at + cols; at < end; at++) data[to++] = from[at]!;
   }
   return { data, rows: index.length, cols };
 }

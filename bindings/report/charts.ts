@@ -84,13 +84,20 @@ export interface Clamp { floor: number; ceiling: number; apply(v: number): numbe
  */
 export function lossClamp(curves: number[][]): Clamp {
   const starts = finite(curves.map((c) => c.find((x) => Number.isFinite(x)) ?? NaN));
-  const all: number[] = [];
-  for (const c of curves) for (const x of c) if (Number.isFinite(x)) all.push(x);
-  const base = median(starts) ?? (all.length ? maxOf(all) : 1);
-  const maxFinite = all.length ? maxOf(all) : base;
-  const ceiling = Math.max(Math.min(maxFinite, base * 5), base) || 1;
-  const positive = all.filter((x) => x > 0);
-  const floor = positive.length ? minOf(positive) : ceiling / 1e6;
+  // One pass over every value (a sweep's are tens of thousands): how many are finite, the largest, the smallest positive.
+  let count = 0, maxFinite = -Infinity, minPositive = Infinity;
+  for (const c of curves) {
+    for (let i = 0; i < c.length; i++) {
+      const x = c[i]!;
+      if (!Number.isFinite(x)) continue;
+      count++;
+      if (x > maxFinite) maxFinite = x;
+      if (x > 0 && x < minPositive) minPositive = x;
+    }
+  }
+  const base = median(starts) ?? (count ? maxFinite : 1);
+  const ceiling = Math.max(Math.min(count ? maxFinite : base, base * 5), base) || 1;
+  const floor = minPositive < Infinity ? minPositive : ceiling / 1e6;
   return {
     floor, ceiling,
     apply: (v) => (Number.isFinite(v) ? Math.min(Math.max(v, floor), ceiling) : ceiling),
@@ -216,7 +223,10 @@ function curveGrid(input: GridChartInput, metric: Metric, y: (height: number) =>
   const perRow = layout.rows.length <= 1 ? Math.min(layout.cols.length, 6) : layout.cols.length;
   const { width, height } = cellSize(perRow);
   const xs: number[] = [];
-  for (const r of results) if (r.history?.loss.length) xs.push(r.history.epoch?.[0] ?? 0, epochsOf(r.history).at(-1)!);
+  for (const r of results) {
+    const h = r.history, n = h?.loss.length ?? 0;
+    if (n) xs.push(h!.epoch?.[0] ?? 0, h!.epoch?.[n - 1] ?? n - 1);
+  }
   const x = epochScale(xs, width, 3);
   const yScale = y(height);
   // No more points than the panel has pixel columns: the min and max of each bucket keep the envelope at that resolution.
@@ -283,22 +293,31 @@ export function lrSeries(h: History): { x: number[]; y: number[]; perStep: boole
 
 /** The y scale of learning rates: log when they span more than 3×. */
 export function lrScale(values: number[], height: number): Scale {
-  const lo = minOf(values), hi = maxOf(values);
+  return lrScaleOf(minOf(values), maxOf(values), height, () => scaleTypeFor(values, 3) === 'log');
+}
+
+/** lrScale of values from lo to hi; `log` says whether they span more than 3× (asked only when they are not constant). */
+function lrScaleOf(lo: number, hi: number, height: number, log: () => boolean): Scale {
   // A constant LR sits in the middle of an axis from 0, where its size can be read.
   if (!(hi > lo * 1.0001)) return linearScale([0, 2 * hi || 1], [height, 0], { ticks: 4 });
-  return valueScale(lo, hi, height, scaleTypeFor(values, 3) === 'log', { pad: 1.4, zero: false, ticks: 5 });
+  return valueScale(lo, hi, height, log(), { pad: 1.4, zero: false, ticks: 5 });
 }
 
 /** The LR of each trial against the epoch, log y, coloured by the swept value; one panel per row of the grid. */
 export function scheduleChart(input: GridChartInput): Chart | null {
   const layout = gridLayout(input.results, input.axes, input.axis);
-  const all: number[] = [];
+  // The drawn LRs are finite and positive: their scale needs only the lowest and the highest.
+  let lo = Infinity, hi = -Infinity;
   const xs: number[] = [];
   const series = input.results.flatMap((r) => {
     if (!r.history) return [];
     const s = lrSeries(r.history);
     const keep = downsampleIndices(s.y, MAX_POINTS * 2).filter((i) => Number.isFinite(s.y[i]) && s.y[i]! > 0);
-    for (const i of keep) all.push(s.y[i]!);
+    for (const i of keep) {
+      const v = s.y[i]!;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     if (keep.length) xs.push(s.x[keep[0]!]!, s.x[keep.at(-1)!]!);
     return keep.length ? [{ r, x: keep.map((i) => s.x[i]!), y: keep.map((i) => s.y[i]!), perStep: s.perStep }] : [];
   });
@@ -312,10 +331,10 @@ export function scheduleChart(input: GridChartInput): Chart | null {
     .join(''));
   const side = { title: layout.colTitle, entries };
   if (layout.rows.length <= 1) {
-    const x = epochScale(xs, 860), y = lrScale(all, 240);
+    const x = epochScale(xs, 860), y = lrScaleOf(lo, hi, 240, () => hi / lo > 3);
     return plot({ title: 'Learning rate of each trial', width: 860, height: 240, x, y, xTitle: 'epoch', yTitle: 'learning rate', body: draw(x, y, null), side });
   }
-  const x = epochScale(xs, 420), y = lrScale(all, 200);
+  const x = epochScale(xs, 420), y = lrScaleOf(lo, hi, 200, () => hi / lo > 3);
   return smallMultiples({
     title: 'Learning rate of each trial', cols: layout.rows, rows: [], colTitle: layout.rowTitle, rowTitle: '', wrap: 2,
     cellWidth: 420, cellHeight: 200, x, y, xTitle: 'epoch', yTitle: 'learning rate', xGrid: true,

@@ -126,10 +126,11 @@ export function downsampleIndices(values: ArrayLike<number>, maxPoints: number):
     const from = 1 + Math.floor((b * (n - 2)) / buckets);
     const to = 1 + Math.floor(((b + 1) * (n - 2)) / buckets);
     if (to <= from) continue;
-    let lo = from, hi = from;
+    let lo = from, hi = from, low = key(from), high = low;
     for (let i = from + 1; i < to; i++) {
-      if (key(i) < key(lo)) lo = i;
-      if (key(i) > key(hi)) hi = i;
+      const k = key(i);
+      if (k < low) { lo = i; low = k; }
+      if (k > high) { hi = i; high = k; }
     }
     if (lo === hi) out.push(lo);
     else out.push(Math.min(lo, hi), Math.max(lo, hi));

@@ -25,19 +25,21 @@ export interface LineOptions {
 export function line(points: Array<[number, number]>, o: LineOptions): string {
   let d = '';
   let open = false;
-  // A step line through equal values is one horizontal run: a constant LR is one segment, not one per epoch.
-  let lastY = '', run = '';
+  // A step line through equal values is one horizontal run: a constant LR is one segment, not one per epoch
+  // (and only the x where the run ends is written, so only that one is formatted).
+  let lastY = '', runTo: number | undefined;
+  const endRun = () => { if (runTo !== undefined) d += `H${px(runTo)}`; runTo = undefined; };
   for (const [x, y] of points) {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) { d += run; run = ''; open = false; continue; }
-    const sx = px(x), sy = px(y);
-    if (!open) d += `M${sx},${sy}`;
-    else if (!o.step) d += `L${sx},${sy}`;
-    else if (sy === lastY) run = `H${sx}`;
-    else { d += `H${sx}V${sy}`; run = ''; }
+    if (!Number.isFinite(x) || !Number.isFinite(y)) { endRun(); open = false; continue; }
+    const sy = px(y);
+    if (!open) d += `M${px(x)},${sy}`;
+    else if (!o.step) d += `L${px(x)},${sy}`;
+    else if (sy === lastY) runTo = x;
+    else { d += `H${px(x)}V${sy}`; runTo = undefined; }
     open = true;
     lastY = sy;
   }
-  d += run;
+  endRun();
   if (!d) return '';
   return tag('path', {
     d, fill: 'none', stroke: o.color, 'stroke-width': o.width ?? 2, 'stroke-dasharray': o.dash || undefined,

@@ -158,17 +158,19 @@ function trainEpoch(t: EpochTrainer, run: EpochRun, epoch: number): { logs: Epoc
   backend.beginEpoch(t.seed, epoch, t.shuffle);
   let lossSum = 0, seen = 0;
   let diverged: Divergence | null = null;
+  // The step in a local while no callback can read it (no batch callbacks on this path).
+  let step = run.step;
   for (let batch = 0; t.batched && batch < stepsPerEpoch && !diverged;) {
     // A stop or an abort asked for before the first batch still lets one batch run, as in the loop below.
     const single = run.stopReason !== undefined || signal?.aborted === true;
     const count = single ? 1 : stepsPerEpoch - batch;
-    if (t.sameLrInEpoch) lrTable.fill(policy.lr(run.step, epoch), 0, count);
-    else for (let i = 0; i < count; i++) lrTable[i] = policy.lr(run.step + i, epoch);
+    if (t.sameLrInEpoch) lrTable.fill(policy.lr(step, epoch), 0, count);
+    else for (let i = 0; i < count; i++) lrTable[i] = policy.lr(step + i, epoch);
     // (A batch size above the rows means one batch of all of them: the same starts, and a size that fits an i32.)
     const done = backend.trainBatches(batch, count, Math.min(batchSize, trainRows), lrTable, lossTable, policy.quietLossBound());
     for (let i = 0; i < done && !diverged; i++) {
       history.stepLr?.push(lrTable[i]);
-      run.step++;
+      step++;
       const rows = Math.min(batchSize, trainRows - (batch + i) * batchSize);
       lossSum += lossTable[i] * rows;
       seen += rows;
@@ -177,6 +179,7 @@ function trainEpoch(t: EpochTrainer, run: EpochRun, epoch: number): { logs: Epoc
     batch += done;
     if (single) break;
   }
+  if (t.batched) run.step = step;
   for (let start = 0, batch = 0; !t.batched && start < trainRows; start += batchSize, batch++) {
     for (const cb of callbacks) cb.onBatchBegin?.(batch, ctx);
     const rows = Math.min(batchSize, trainRows - start);

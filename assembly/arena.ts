@@ -38,7 +38,7 @@ export let batchYPtr: usize = 0;
 export let grad0Ptr: usize = 0;
 export let grad1Ptr: usize = 0;
 export let zeroRowPtr: usize = 0; // the starting row of a product that starts from zero
-export let packPtr: usize = 0; // one packed 8-column panel of a product's B (kernels/gemm.ts)
+export let packPtr: usize = 0; // a product's packed panels of B and strips of A (kernels/gemm.ts packBytes)
 let dataBase: usize = 0;
 let dataTop: usize = 0;
 
@@ -151,8 +151,8 @@ export function layout(cap: i32, slots: i32, linearId: i32, reluId: i32): usize 
   grad0Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   grad1Ptr = top; top = align16(top + ((<usize>cap * <usize>widest) << 2));
   zeroRowPtr = top; top = align16(top + (<usize>widest << 2) + 16);
-  // A product's packed panels: every dimension up to max(rows, widest); the weight gradient's m up to widest, k up to rows.
-  packPtr = top; top = align16(top + packBytes(max(cap, widest), widest, cap));
+  // A product's packed panels and strips: every dimension up to max(rows, widest).
+  packPtr = top; top = align16(top + packBytes(max(cap, widest)));
   top += 16;
   dataBase = top;
   dataTop = top;

@@ -41,7 +41,7 @@ function random(length: number, seed: number): Float32Array {
 /** Runs the wasm product with every array 4 bytes past a 16-byte boundary; returns C and the guard floats around it. */
 function onWasm(kind: Kind, c0: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
   const padded = (floats: number) => (((floats + 2 * GUARD) * 4 + 15) & ~15) + 16;
-  const packBytes = wasm.packBytes(Math.max(m, k, n), m, k);
+  const packBytes = wasm.packBytes(Math.max(m, k, n));
   const base = wasm.scratchReserve(padded(c0.length) + padded(a.length) + padded(b.length) + packBytes + 32);
   const pc = base + 4 + 4 * GUARD, pa = pc + padded(c0.length), pb = pa + padded(a.length), pp = pb + padded(b.length) + 4;
   const heap = new Float32Array(wasm.memory.buffer);
@@ -86,6 +86,48 @@ describe.each(['NN', 'NT', 'TN'] as Kind[])('%s', (kind) => {
     check(kind, 1, 1, 8);
     check(kind, 7, 1100, 9);
   });
+
+  // Blocks of rows (128 rows of strips at 256 steps of k; more when k is shorter) and of k
+  // (256 steps: C stored after each and reloaded), with leftover rows and columns around the tiles.
+  it('several blocks of rows and of k, with partial last blocks', () => {
+    check(kind, 261, 519, 21); // 3 row blocks, 3 k-blocks (the last 7 steps), 1 leftover row, 5 tail columns
+    check(kind, 130, 257, 8); // a last row block of 2 rows (in place), a last k-block of 1 step
+    check(kind, 515, 40, 9); // k < 256: one k-block, row blocks of 816 rows (one here)
+    check(kind, 136, 256, 16); // exactly one k-block and 34 strips
+  });
+});
+
+// productNN's start rows (a broadcast bias) and epilogues (relu; the relu mask of a layer's
+// backward) apply once, after the last block of k: the blocks before store raw partial sums.
+describe('productNN over several blocks of k: bias start and epilogues', () => {
+  const EPI_STORE = 0, EPI_RELU = 1, EPI_RELU_MASK = 2;
+  it.each([[EPI_STORE], [EPI_RELU], [EPI_RELU_MASK]])('epilogue %i, NN and NT', (epi) => {
+    const m = 133, k = 600, n = 19;
+    for (const transB of [false, true]) {
+      const a = random(m * k, 11), b = random(k * n, 12), bias = random(n, 13), aux = random(m * n, 14);
+      const expected = new Float32Array(m * n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let acc = bias[j];
+          for (let q = 0; q < k; q++) acc = f(acc + f(a[i * k + q] * (transB ? b[j * k + q] : b[q * n + j])));
+          if (epi === EPI_RELU) acc = acc > 0 ? acc : 0;
+          if (epi === EPI_RELU_MASK) acc = aux[i * n + j] > 0 ? acc : 0;
+          expected[i * n + j] = acc;
+        }
+      }
+      const pack = wasm.packBytes(Math.max(m, k, n));
+      const base = wasm.scratchReserve(4 * (2 * m * n + m * k + k * n + n) + pack + 64);
+      const pc = base + 4, px = pc + 4 * m * n, pa = px + 4 * m * n, pb = pa + 4 * m * k, pi = pb + 4 * k * n, pp = pi + 4 * n + 4;
+      const heap = new Float32Array(wasm.memory.buffer);
+      heap.fill(NaN, pp / 4, (pp + pack) / 4);
+      heap.set(aux, px / 4);
+      heap.set(a, pa / 4);
+      heap.set(b, pb / 4);
+      heap.set(bias, pi / 4);
+      wasm.productNN(pc, pi, 0, pa, pb, transB ? 1 : 0, m, k, n, pp, epi, epi === EPI_RELU_MASK ? px : 0);
+      expect(bits(new Float32Array(wasm.memory.buffer).slice(pc / 4, pc / 4 + m * n))).toEqual(bits(expected));
+    }
+  });
 });
 
 it('the relaxed-SIMD build runs the same packed paths, within float32 rounding of a float64 product', async () => {
@@ -96,7 +138,7 @@ it('the relaxed-SIMD build runs the same packed paths, within float32 rounding o
     let s = 7; const rnd = () => ((s = (s * 16807) % 2147483647) / 2147483647) * 2 - 1;
     let worst = 0;
     for (const [kind, m, k, n] of [['NN', 13, 37, 17], ['NT', 13, 37, 17], ['TN', 13, 37, 17], ['TN', 66, 300, 24], ['NT', 9, 301, 40]]) {
-      const base = w.scratchReserve(4 * (m * k + k * n + m * n) + w.packBytes(Math.max(m, k, n), m, k) + 64);
+      const base = w.scratchReserve(4 * (m * k + k * n + m * n) + w.packBytes(Math.max(m, k, n)) + 64);
       const f = new Float32Array(w.memory.buffer);
       const A = base / 4, B = A + m * k, C = B + k * n, P = (4 * (C + m * n) + 15) & ~15;
       for (let i = 0; i < m * k + k * n; i++) f[A + i] = rnd();

@@ -39,7 +39,7 @@ interface Product {
 function onWasm(p: Product): { c: Float32Array; guards: number[] } {
   const bytes = (len: number) => (len * 4 + 15) & ~15;
   const cLen = p.m * p.n + 2 * GUARD;
-  const sizes = [cLen, p.init.length, p.a.length, p.b.length, p.aux.length, wasm.packBytes(Math.max(p.m, p.k, p.n), p.m, p.k) / 4];
+  const sizes = [cLen, p.init.length, p.a.length, p.b.length, p.aux.length, wasm.packBytes(Math.max(p.m, p.k, p.n)) / 4];
   const base = wasm.scratchReserve(sizes.reduce((s, len) => s + bytes(len), 0));
   const at: number[] = [];
   sizes.reduce((ptr, len) => (at.push(ptr), ptr + bytes(len)), base);
@@ -98,7 +98,7 @@ describe.each([1, 2, 3, 4, 5, 7, 16, 17, 50])('TN with n = %i', (n) => {
         const a = random(k * m, seed), b = random(k * n, seed + 1);
         const expected = new Float32Array(m * n);
         gemmTN(expected, 0, a, 0, b, 0, m, k, n);
-        const base = wasm.scratchReserve(4 * (k * m + k * n + m * n + 2 * GUARD) + 64 + wasm.packBytes(Math.max(m, k, n), m, k));
+        const base = wasm.scratchReserve(4 * (k * m + k * n + m * n + 2 * GUARD) + 64 + wasm.packBytes(Math.max(m, k, n)));
         const pa = base, pb = pa + ((4 * k * m + 15) & ~15), pc = pb + ((4 * k * n + 15) & ~15);
         const pp = pc + ((4 * (m * n + 2 * GUARD) + 15) & ~15);
         const f = (ptr: number, len: number) => new Float32Array(wasm.memory.buffer, ptr, len);

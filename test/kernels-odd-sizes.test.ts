@@ -18,7 +18,7 @@ function random(length: number, seed: number): Float32Array {
 /** Runs a wasm product on copies of the inputs placed in scratch memory; returns C. */
 function onWasm(kind: 'gemmNN' | 'gemmNT' | 'gemmTN', c0: Float32Array, a: Float32Array, b: Float32Array, m: number, k: number, n: number): Float32Array {
   const bytes = (x: Float32Array) => (x.length * 4 + 15) & ~15;
-  const pack = wasm.packBytes(Math.max(m, k, n), m, k);
+  const pack = wasm.packBytes(Math.max(m, k, n));
   const base = wasm.scratchReserve(bytes(c0) + bytes(a) + bytes(b) + pack);
   const [pc, pa, pb, pp] = [base, base + bytes(c0), base + bytes(c0) + bytes(a), base + bytes(c0) + bytes(a) + bytes(b)];
   const view = (ptr: number, length: number) => new Float32Array(wasm.memory.buffer, ptr, length);

@@ -1,7 +1,8 @@
 // Matrix products for dense layers, row-major f32, f32x4 register-blocked.
 //
 // Every output element is accumulated in the same order on every path
-// (4- and 2-row blocks and single rows, 8- and 4-column blocks, tail columns): c = c0;
+// (packed tiles over blocks of k, 4- and 2-row blocks and single rows read in
+// place, 8- and 4-column blocks, tail columns): c = c0;
 // for k in 0..K: c += a_k*b_k, one f32 multiply and one f32 add per term, no
 // reassociation. So results do not depend on which path a cell took, and the
 // js backend, doing the same f32 operations in the same order, reproduces
@@ -20,7 +21,7 @@ export const EPI_STORE: i32 = 0; //     C = r
 export const EPI_RELU: i32 = 1; //      C = relu(r) (forward of a relu layer, which keeps only A: see arena.ts)
 export const EPI_RELU_MASK: i32 = 2; // C = aux > 0 ? r : 0 (backward: dA → dZ of a relu layer whose A is `aux`)
 
-// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch of packBytes(max(m, k, n), m, k) bytes.
+// C[m×n] += A[m×k] · B[k×n]. `pack` is scratch of packBytes(max(m, k, n)) bytes.
 export function gemmNN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   productNN(c, c, <usize>n << 2, a, b, false, m, k, n, pack, EPI_STORE, 0);
 }
@@ -31,6 +32,39 @@ export function gemmNT(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pac
   productNN(c, c, <usize>n << 2, a, b, true, m, k, n, pack, EPI_STORE, 0);
 }
 
+// Cache blocking of the large products. The 4 × 8 tiles of C run over packed
+// operands only: a strip of A (4 rows interleaved, 16 bytes per k) and a panel
+// of B (8 columns, 32 bytes per k), one pointer each. Rows are taken in blocks
+// whose strips over KC steps of k fill at most A_BLOCK bytes (128 rows at
+// KC = 256: a training thread's 128-row slice is one block, so each panel of a
+// weight matrix is packed once per KC steps, not once per 4 rows' worth of A
+// read). Per block of rows, k is cut into KC steps: the block's strips are
+// packed (they stay in L2), then every 8-column panel of B, packed in turn
+// (KC × 32 bytes, in L1), streams past all of them. C's tiles are stored after
+// each KC steps and reloaded for the next while the block's rows of C are
+// still in L2; stores and loads of f32 are exact, so each cell's sum stays
+// c0 + a_0·b_0 + a_1·b_1 + … in k order. The strips also make A one
+// sequential stream instead of 4 rows apart, and Aᵀ's (gemmTN) contiguous.
+const KC = 256;
+const A_BLOCK = 131072;
+
+/**
+ * Bytes of `pack` scratch for products with every dimension ≤ dMax: 32 bytes of
+ * zeros (the start of Aᵀ·B), a panel of B over the whole k (the rows and
+ * columns left over around the tiles read A in place against it), and the
+ * strips of a block of rows.
+ */
+export function packBytes(dMax: i32): usize {
+  const d = <usize>((dMax + 3) & ~3);
+  return 32 + (<usize>max(dMax, KC) << 5) + min(<usize>A_BLOCK, d * <usize>min(dMax, KC) << 2);
+}
+
+// Rows of a block whose strips over kb steps of k fit in A_BLOCK bytes: a multiple of 4, at least 4.
+@inline
+function blockRows(kb: i32): i32 {
+  return max(4, (A_BLOCK / (kb << 2)) & ~3);
+}
+
 /**
  * C[m×n] = init + A·B (or A·Bᵀ when transB) with an epilogue. Row i of the
  * starting values is at init + i·initRow bytes: initRow 0 broadcasts one row
@@ -39,114 +73,134 @@ export function gemmNT(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pac
  */
 export function productNN(c: usize, init: usize, initRow: usize, a: usize, b: usize, transB: bool,
                           m: i32, k: i32, n: i32, pack: usize, epi: i32, aux: usize): void {
-  const rowA = <usize>k << 2;
-  const rowC = <usize>n << 2;
   const auxOff = aux - c; // wraps: c + auxOff == aux
   if (k >= 2 && k <= SMALL_K) return productSmallK(c, init, initRow, a, b, transB, m, k, n, pack, epi, auxOff); // kernels/gemm-narrow.ts
-  let j = 0;
-  // 8-column panels. With at least two row blocks to share it (or when B is
-  // transposed) the panel is packed contiguous, k × 32 bytes: it streams
-  // through L1 instead of touching a new cache line per k.
-  for (; j + 8 <= n; j += 8) {
+  if (m < 8 || n < 8) return inPlaceNN(c, init, initRow, a, b, transB, 0, m, 0, n, k, n, pack, epi, auxOff);
+  const rowA = <usize>k << 2, rowC = <usize>n << 2;
+  const m4 = m & ~3, n8 = n & ~7;
+  const panel = pack + 32, strips = panel + (<usize>max(k, KC) << 5);
+  const kc = min(k, KC), mc = blockRows(kc);
+  for (let i0 = 0; i0 < m4; i0 += mc) {
+    const rows = min(mc, m4 - i0);
+    for (let p = 0; p < k; p += kc) {
+      const kb = min(kc, k - p), stripBytes = <usize>kb << 4;
+      const e = p + kb == k ? epi : EPI_STORE;
+      for (let s = 0; s < rows; s += 4) packRows(strips + <usize>(s >> 2) * stripBytes, a + <usize>(i0 + s) * rowA + (<usize>p << 2), rowA, kb, 4, 4);
+      for (let j = 0; j < n8; j += 8) {
+        if (transB) packRows(panel, b + <usize>j * rowA + (<usize>p << 2), rowA, kb, 8, 8);
+        else packColumns(panel, b + <usize>p * rowC + (<usize>j << 2), rowC, kb);
+        for (let s = 0; s < rows; s += 4) {
+          const i = i0 + s, cij = c + <usize>i * rowC + (<usize>j << 2);
+          // The first block starts from init, the next ones from the partial sums in C.
+          const start = p == 0 ? init + <usize>i * initRow + (<usize>j << 2) : cij, startRow = p == 0 ? initRow : rowC;
+          tile4x8(cij, start, startRow, strips + <usize>(s >> 2) * stripBytes, panel, kb, rowC, e, auxOff);
+        }
+      }
+    }
+  }
+  // The 1–7 columns right of the tiles, every row; then the 1–3 rows below them.
+  if (n8 < n) inPlaceNN(c, init, initRow, a, b, transB, 0, m, n8, n, k, n, panel, epi, auxOff);
+  if (m4 < m) inPlaceNN(c, init, initRow, a, b, transB, m4, m, 0, n8, k, n, panel, epi, auxOff);
+}
+
+// Rows i0..i1, columns j0..j1 of productNN with A read in place: 8-column
+// panels (packed when B is transposed, or when at least two row blocks share
+// one), then 4-column ones, the last 1–3 wide for narrow layers (3 classes, 1 output).
+function inPlaceNN(c: usize, init: usize, initRow: usize, a: usize, b: usize, transB: bool,
+                   i0: i32, i1: i32, j0: i32, j1: i32, k: i32, n: i32, pack: usize, epi: i32, auxOff: usize): void {
+  const rowA = <usize>k << 2, rowC = <usize>n << 2;
+  let j = j0;
+  for (; j + 8 <= j1; j += 8) {
     let bp = b + (<usize>j << 2), rowB = rowC;
     if (transB) {
-      packRows(pack, b + <usize>j * rowA, k, 8, 8);
+      packRows(pack, b + <usize>j * rowA, rowA, k, 8, 8);
       bp = pack; rowB = 32;
-    } else if (m >= 8) {
+    } else if (i1 - i0 >= 8) {
       packColumns(pack, bp, rowC, k);
       bp = pack; rowB = 32;
     }
     const cj = c + (<usize>j << 2), ij = init + (<usize>j << 2);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) block4x8(cj + <usize>i * rowC, ij + <usize>i * initRow, initRow, a + <usize>i * rowA, bp, k, rowA, rowB, rowC, epi, auxOff);
-    for (; i < m; i++) {
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) block4x8(cj + <usize>i * rowC, ij + <usize>i * initRow, initRow, a + <usize>i * rowA, bp, k, rowA, rowB, rowC, epi, auxOff);
+    for (; i < i1; i++) {
       block1x4(cj + <usize>i * rowC, ij + <usize>i * initRow, a + <usize>i * rowA, 4, bp, rowB, k, 4, epi, auxOff);
       block1x4(cj + <usize>i * rowC + 16, ij + <usize>i * initRow + 16, a + <usize>i * rowA, 4, bp + 16, rowB, k, 4, epi, auxOff);
     }
   }
-  // 4-column panels, the last one 1–3 wide for narrow layers (3 classes, 1 output).
-  for (; j < n; j += 4) {
-    const w = min(4, n - j);
+  for (; j < j1; j += 4) {
+    const w = min(4, j1 - j);
     let bp = b + (<usize>j << 2), rowB = rowC;
     if (transB) {
-      packRows(pack, b + <usize>j * rowA, k, w, 4);
+      packRows(pack, b + <usize>j * rowA, rowA, k, w, 4);
       bp = pack; rowB = 16;
     }
     const cj = c + (<usize>j << 2), ij = init + (<usize>j << 2);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) block4x4(cj + <usize>i * rowC, ij + <usize>i * initRow, initRow, a + <usize>i * rowA, bp, k, rowA, rowB, rowC, w, epi, auxOff);
-    for (; i < m; i++) block1x4(cj + <usize>i * rowC, ij + <usize>i * initRow, a + <usize>i * rowA, 4, bp, rowB, k, w, epi, auxOff);
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) block4x4(cj + <usize>i * rowC, ij + <usize>i * initRow, initRow, a + <usize>i * rowA, bp, k, rowA, rowB, rowC, w, epi, auxOff);
+    for (; i < i1; i++) block1x4(cj + <usize>i * rowC, ij + <usize>i * initRow, a + <usize>i * rowA, 4, bp, rowB, k, w, epi, auxOff);
   }
 }
 
 // C[m×n] = Aᵀ · B where A is [k×m] and B is [k×n]: the weight gradient Xᵀ·dY.
-// C is overwritten (each cell starts from 0). `pack` as for gemmNN.
-//
-// Row block i of C takes the 4 scalars A[kk, i..i+4] at each step kk: 16 bytes of
-// a row of A that is rowA bytes long. Read in place, every step touches a new
-// cache line (k × 64 bytes per row block, reused by the next three), and past
-// STRIP_K steps those lines no longer stay in L1 until the next row block
-// reuses them. So a long A is first copied into strips, rows 4s..4s+4 of C as
-// k × 16 contiguous bytes, which every 8-column panel of B (packed,
-// L1-resident) then streams through in order.
-const STRIP_K = 256;
-
+// C is overwritten (each cell starts from 0). `pack` as for gemmNN. Blocked
+// as productNN; a strip of Aᵀ is 16 contiguous bytes of each row of A.
 export function gemmTN(c: usize, a: usize, b: usize, m: i32, k: i32, n: i32, pack: usize): void {
   if (n <= NARROW_N) return gemmTNNarrowN(c, a, b, m, k, n); // kernels/gemm-narrow.ts
   if (m == 2) return gemmTN2(c, a, b, k, n);
-  const rowA = <usize>m << 2;
-  const rowB = <usize>n << 2;
+  const rowA = <usize>m << 2, rowB = <usize>n << 2;
   const n8 = n & ~7, m4 = m & ~3;
-  if (m >= 8 && k > STRIP_K && n8 > 0) {
-    const strips = pack + (<usize>k << 5), stripBytes = <usize>k << 4;
-    for (let kk = 0; kk < k; kk++) {
-      const src = a + <usize>kk * rowA, dst = strips + (<usize>kk << 4);
-      for (let i = 0; i < m4; i += 4) v128.store(dst + <usize>(i >> 2) * stripBytes, v128.load(src + (<usize>i << 2)));
-    }
-    for (let j = 0; j < n8; j += 8) {
-      packColumns(pack, b + (<usize>j << 2), rowB, k);
-      const cj = c + (<usize>j << 2);
-      let i = 0;
-      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, strips + <usize>(i >> 2) * stripBytes, pack, k, 16, 32, rowB);
-      leftoverRows8T(cj, a, pack, i, m, k, rowA, 32, rowB);
-    }
-  } else {
-    // A read in place; B packed when at least two row blocks share a panel.
-    for (let j = 0; j < n8; j += 8) {
-      let bp = b + (<usize>j << 2), rowP = rowB;
-      if (m >= 8) {
-        packColumns(pack, bp, rowB, k);
-        bp = pack; rowP = 32;
+  if (m < 8 || n8 == 0) return inPlaceTN(c, a, b, 0, m, 0, n, k, rowA, rowB, pack);
+  const zeros = pack, panel = pack + 32, strips = panel + (<usize>max(k, KC) << 5);
+  v128.store(zeros, f32x4.splat(0)); v128.store(zeros, f32x4.splat(0), 16);
+  const kc = min(k, KC), mc = blockRows(kc);
+  for (let i0 = 0; i0 < m4; i0 += mc) {
+    const rows = min(mc, m4 - i0);
+    for (let p = 0; p < k; p += kc) {
+      const kb = min(kc, k - p), stripBytes = <usize>kb << 4;
+      for (let kk = 0; kk < kb; kk++) {
+        const src = a + <usize>(p + kk) * rowA + (<usize>i0 << 2), dst = strips + (<usize>kk << 4);
+        for (let s = 0; s < rows; s += 4) v128.store(dst + <usize>(s >> 2) * stripBytes, v128.load(src + (<usize>s << 2)));
       }
-      const cj = c + (<usize>j << 2);
-      let i = 0;
-      for (; i < m4; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
-      leftoverRows8T(cj, a, bp, i, m, k, rowA, rowP, rowB);
+      for (let j = 0; j < n8; j += 8) {
+        packColumns(panel, b + <usize>p * rowB + (<usize>j << 2), rowB, kb);
+        for (let s = 0; s < rows; s += 4) {
+          const cij = c + <usize>(i0 + s) * rowB + (<usize>j << 2);
+          tile4x8(cij, p == 0 ? zeros : cij, p == 0 ? 0 : rowB, strips + <usize>(s >> 2) * stripBytes, panel, kb, rowB, EPI_STORE, 0);
+        }
+      }
     }
   }
-  for (let j = n8; j < n; j += 4) {
-    const w = min(4, n - j);
+  if (n8 < n) inPlaceTN(c, a, b, 0, m, n8, n, k, rowA, rowB, panel);
+  if (m4 < m) inPlaceTN(c, a, b, m4, m, 0, n8, k, rowA, rowB, panel);
+}
+
+// Rows i0..i1, columns j0..j1 of gemmTN with A read in place: 8-column panels
+// of B (packed when at least two row blocks share one), then 4-column ones.
+function inPlaceTN(c: usize, a: usize, b: usize, i0: i32, i1: i32, j0: i32, j1: i32, k: i32, rowA: usize, rowB: usize, pack: usize): void {
+  let j = j0;
+  for (; j + 8 <= j1; j += 8) {
+    let bp = b + (<usize>j << 2), rowP = rowB;
+    if (i1 - i0 >= 8) {
+      packColumns(pack, bp, rowB, k);
+      bp = pack; rowP = 32;
+    }
+    const cj = c + (<usize>j << 2);
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) block4x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
+    // Two leftover rows share each B load (a first layer with 2 inputs is all leftovers).
+    for (; i + 2 <= i1; i += 2) block2x8T(cj + <usize>i * rowB, a + (<usize>i << 2), bp, k, rowA, rowP, rowB);
+    for (; i < i1; i++) {
+      block1x4T(cj + <usize>i * rowB, a + (<usize>i << 2), rowA, bp, rowP, k, 4);
+      block1x4T(cj + <usize>i * rowB + 16, a + (<usize>i << 2), rowA, bp + 16, rowP, k, 4);
+    }
+  }
+  for (; j < j1; j += 4) {
+    const w = min(4, j1 - j);
     const bj = b + (<usize>j << 2), cj = c + (<usize>j << 2);
-    let i = 0;
-    for (; i + 4 <= m; i += 4) block4x4T(cj + <usize>i * rowB, a + (<usize>i << 2), bj, k, rowA, rowB, w);
-    for (; i < m; i++) block1x4T(cj + <usize>i * rowB, a + (<usize>i << 2), rowA, bj, rowB, k, w);
+    let i = i0;
+    for (; i + 4 <= i1; i += 4) block4x4T(cj + <usize>i * rowB, a + (<usize>i << 2), bj, k, rowA, rowB, w);
+    for (; i < i1; i++) block1x4T(cj + <usize>i * rowB, a + (<usize>i << 2), rowA, bj, rowB, k, w);
   }
-}
-
-// Rows i..m (fewer than 4) of an 8-column panel of Aᵀ·B, A read in place.
-@inline
-function leftoverRows8T(cj: usize, a: usize, bp: usize, i: i32, m: i32, k: i32, rowA: usize, rowP: usize, rowC: usize): void {
-  // Two leftover rows share each B load (a first layer with 2 inputs is all leftovers).
-  for (; i + 2 <= m; i += 2) block2x8T(cj + <usize>i * rowC, a + (<usize>i << 2), bp, k, rowA, rowP, rowC);
-  for (; i < m; i++) {
-    block1x4T(cj + <usize>i * rowC, a + (<usize>i << 2), rowA, bp, rowP, k, 4);
-    block1x4T(cj + <usize>i * rowC + 16, a + (<usize>i << 2), rowA, bp + 16, rowP, k, 4);
-  }
-}
-
-/** Bytes of `pack` scratch for products with every dimension ≤ dMax and, for gemmTN, m ≤ mMax and k ≤ kMax. */
-export function packBytes(dMax: i32, mMax: i32, kMax: i32): usize {
-  return (<usize>dMax << 5) + (kMax > STRIP_K ? <usize>mMax * <usize>kMax << 2 : 0);
 }
 
 // dst[k × 32 bytes] = columns 0..8 of the k rows of src (rowS bytes apart).
@@ -159,10 +213,11 @@ function packColumns(dst: usize, src: usize, rowS: usize, k: i32): void {
   }
 }
 
-// dst[k × width] = columns q < cols of Bᵀ, i.e. rows q of src (each k floats), zero-padded to `width`.
-// Full groups of 4 rows are transposed 4 × 4 at a time in registers.
-function packRows(dst: usize, src: usize, k: i32, cols: i32, width: i32): void {
-  const rowS = <usize>k << 2, rowD = <usize>width << 2;
+// dst[k × width] = columns q < cols of Bᵀ, i.e. the first k floats of rows q of
+// src (rowS bytes apart), zero-padded to `width`. Full groups of 4 rows are
+// transposed 4 × 4 at a time in registers. (Also packs a strip of A: its 4 rows as Aᵀ's columns.)
+function packRows(dst: usize, src: usize, rowS: usize, k: i32, cols: i32, width: i32): void {
+  const rowD = <usize>width << 2;
   if (cols < width) memory.fill(dst, 0, <usize>k * rowD);
   const k4 = k & ~3;
   let q = 0;
@@ -242,6 +297,34 @@ function block4x8(c: usize, init: usize, initRow: usize, a: usize, b: usize, k: 
     s = v128.load32_splat(a2);
     c20 = madd(c20, s, b0); c21 = madd(c21, s, b1);
     s = v128.load32_splat(a3);
+    c30 = madd(c30, s, b0); c31 = madd(c31, s, b1);
+  }
+  put(c, c00, 4, epi, auxOff); put(c + 16, c01, 4, epi, auxOff);
+  put(c + rowC, c10, 4, epi, auxOff); put(c + rowC + 16, c11, 4, epi, auxOff);
+  put(c + 2 * rowC, c20, 4, epi, auxOff); put(c + 2 * rowC + 16, c21, 4, epi, auxOff);
+  put(c + 3 * rowC, c30, 4, epi, auxOff); put(c + 3 * rowC + 16, c31, 4, epi, auxOff);
+}
+
+// A 4 × 8 tile of C over packed operands: the strip's 4 A scalars of step kk
+// are adjacent (16 bytes), the panel's 8 B values too (32 bytes), so the loop
+// advances two pointers. Starting values from init (rows initRow apart).
+@inline
+function tile4x8(c: usize, init: usize, initRow: usize, strip: usize, panel: usize, k: i32, rowC: usize, epi: i32, auxOff: usize): void {
+  let c00 = v128.load(init), c01 = v128.load(init, 16);
+  let c10 = v128.load(init + initRow), c11 = v128.load(init + initRow, 16);
+  let c20 = v128.load(init + 2 * initRow), c21 = v128.load(init + 2 * initRow, 16);
+  let c30 = v128.load(init + 3 * initRow), c31 = v128.load(init + 3 * initRow, 16);
+  let ap = strip, bp = panel;
+  const end = panel + (<usize>k << 5);
+  for (; bp < end; ap += 16, bp += 32) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16);
+    let s = v128.load32_splat(ap);
+    c00 = madd(c00, s, b0); c01 = madd(c01, s, b1);
+    s = v128.load32_splat(ap, 4);
+    c10 = madd(c10, s, b0); c11 = madd(c11, s, b1);
+    s = v128.load32_splat(ap, 8);
+    c20 = madd(c20, s, b0); c21 = madd(c21, s, b1);
+    s = v128.load32_splat(ap, 12);
     c30 = madd(c30, s, b0); c31 = madd(c31, s, b1);
   }
   put(c, c00, 4, epi, auxOff); put(c + 16, c01, 4, epi, auxOff);

@@ -44,7 +44,7 @@ export async function gemmSuite({ quick }: SuiteOptions): Promise<string> {
     const a = Float32Array.from({ length: m * k }, () => rng.normal());
     const b = Float32Array.from({ length: k * n }, () => rng.normal());
     const c = new Float32Array(m * n);
-    const base = wasm.scratchReserve(4 * (a.length + b.length + c.length) + wasm.packBytes(Math.max(m, k, n), m, k) + 64);
+    const base = wasm.scratchReserve(4 * (a.length + b.length + c.length) + wasm.packBytes(Math.max(m, k, n)) + 64);
     const pa = base, pb = pa + 4 * a.length, pc = pb + 4 * b.length, pack = (pc + 4 * c.length + 15) & ~15;
     new Float32Array(wasm.memory.buffer, pa, a.length).set(a);
     new Float32Array(wasm.memory.buffer, pb, b.length).set(b);

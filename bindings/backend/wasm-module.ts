@@ -50,8 +50,8 @@ export interface WasmExports {
   gemmNN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmNT(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
   gemmTN(c: number, a: number, b: number, m: number, k: number, n: number, pack: number): void;
-  /** Bytes of scratch a product's `pack` needs for dimensions ≤ dMax and (gemmTN) m ≤ mMax, k ≤ kMax. */
-  packBytes(dMax: number, mMax: number, kMax: number): number;
+  /** Bytes of scratch a product's `pack` needs for dimensions ≤ dMax. */
+  packBytes(dMax: number): number;
   /** C = init (row i at init + i·initRow bytes) + A·B (Bᵀ when transB), epilogue 0 store, 1 relu, 2 relu mask by aux. */
   productNN(c: number, init: number, initRow: number, a: number, b: number, transB: number,
     m: number, k: number, n: number, pack: number, epi: number, aux: number): void;

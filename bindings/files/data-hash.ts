@@ -4,7 +4,6 @@
  * them again: recorded trials trained on the old contents of an edited file
  * must not be mixed with new ones.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LrlabError } from '../errors.js';
@@ -28,6 +27,8 @@ export async function checkDataUnchanged(dir: string, dataPaths: Iterable<string
     if (/^\w+:\/\//.test(path)) continue; // a URL: nothing to read here
     const bytes = await readFile(path).catch(() => undefined);
     if (bytes === undefined) continue; // the trial itself will report it
+    // node:crypto is imported only here: loading it costs every sweep about 10 ms, and most train on no CSV file.
+    const { createHash } = await import('node:crypto');
     const hash = createHash('sha256').update(bytes).digest('hex');
     if (Object.hasOwn(known, path) && known[path] !== hash) {
       throw new LrlabError('INVALID_OPTION', field, dir,

@@ -131,27 +131,36 @@ async function runAndReport(out: string, spec: SweepSpec, sweep: NormalizedSweep
       executor, store, signal: controller.signal,
       onResult: ({ done, total, result }) => progress.update(done, total, `${paramsText(result.params)} ${result.status}`),
     });
+  } catch (error) {
+    await executor.close();
+    throw error;
   } finally {
     process.off('SIGINT', onSigint);
     markPhase('trials');
     if (executor instanceof PoolExecutor) notePhase('runners', executor.lastRunTimes.map((t) => ({ ...t, busyMs: Math.round(t.busyMs), firstStartMs: Math.round(t.firstStartMs), lastEndMs: Math.round(t.lastEndMs) })));
-    await executor.close();
   }
-  if (controller.signal.aborted) {
-    progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
-    return EXIT.INTERRUPTED;
+  // The pool's threads stop (or the queue disconnects) while this thread analyses and writes the report.
+  const closed = executor.close();
+  closed.catch(() => {}); // awaited below: a failure to close is not lost, nor unhandled meanwhile
+  try {
+    if (controller.signal.aborted) {
+      progress.finish(`stopped with ${results.length} trials recorded in ${out}`);
+      return EXIT.INTERRUPTED;
+    }
+    const fresh = store.results.length - recorded;
+    progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
+    const axes = sweep.axes.map((a) => a.path);
+    const [{ analyzeSweep }, { writeSweepReport }, { describeBest }] = await reportCode;
+    const analysis = analyzeSweep(results);
+    markPhase('analysis');
+    const files = await writeSweepReport(out, { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec });
+    markPhase('report');
+    process.stdout.write(describeBest(results, analysis));
+    process.stdout.write(`report: ${files.html}\n`);
+    return 0;
+  } finally {
+    await closed;
   }
-  const fresh = store.results.length - recorded;
-  progress.finish(recorded === 0 ? `${fresh} trials` : `${fresh} new trials run, ${recorded} results already recorded in ${out}${fresh === 0 ? ': nothing new to run' : ''}`);
-  const axes = sweep.axes.map((a) => a.path);
-  const [{ analyzeSweep }, { writeSweepReport }, { describeBest }] = await reportCode;
-  const analysis = analyzeSweep(results);
-  markPhase('analysis');
-  const files = await writeSweepReport(out, { title: `Learning-rate sweep: ${sweep.name}`, axes, results, analysis, specSummary: spec });
-  markPhase('report');
-  process.stdout.write(describeBest(results, analysis));
-  process.stdout.write(`report: ${files.html}\n`);
-  return 0;
 }
 
 type SweepFlagValues = Parameters<typeof experimentFromFlags>[0] & {

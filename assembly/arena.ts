@@ -197,7 +197,7 @@ export function dataReserve(slot: i32, rows: i32): void {
  * next scratchReserve or dataReserve.
  */
 export function scratchReserve(bytes: usize): usize {
-  const start = align16(dataTop);
+  const start = align16(max(dataTop, __heap_base)); // before any layout, dataTop is 0: the static data (the kernels' tables)
   ensureMemory(start + bytes + 16); // room for the products' reads past a row
   return start;
 }

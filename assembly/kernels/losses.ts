@@ -5,6 +5,7 @@
 // otherwise, and returns the loss summed over rows (f64). Cross-entropy also
 // computes the softmax itself (the forward pass leaves the output layer at Z).
 import { exp2Lanes, exp4Ordinary, expSpecial } from './exp';
+import { log4 } from './log';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -99,8 +100,7 @@ function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize
     scatter(ar + p, s1, s2, s3, e);
     sum = f32x4.add(sum, e);
   }
-  const logSum = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(
-    Mathf.log(f32x4.extract_lane(sum, 0))), 1, Mathf.log(f32x4.extract_lane(sum, 1))), 2, Mathf.log(f32x4.extract_lane(sum, 2))), 3, Mathf.log(f32x4.extract_lane(sum, 3)));
+  const logSum = log4(sum);
   let rowLoss = f32x4.splat(0), sumY = rowLoss;
   for (let j = 0; j < cols; j++) {
     const p = <usize>j << 2;
@@ -153,9 +153,7 @@ function softmaxCrossEntropy4x3(total: f64, z: usize, a: usize, y: usize, d: usi
     store3(d + off, f32x4.mul(f32x4.sub(f32x4.mul(a0, sumY), y0), vPerRow), f32x4.mul(f32x4.sub(f32x4.mul(a1, sumY), y1), vPerRow),
       f32x4.mul(f32x4.sub(f32x4.mul(a2, sumY), y2), vPerRow));
   }
-  // The logs after the stores: fewer vectors live across their calls.
-  const logSum = f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(
-    Mathf.log(f32x4.extract_lane(sum, 0))), 1, Mathf.log(f32x4.extract_lane(sum, 1))), 2, Mathf.log(f32x4.extract_lane(sum, 2))), 3, Mathf.log(f32x4.extract_lane(sum, 3)));
+  const logSum = log4(sum);
   let loss = v128.bitselect(f32x4.sub(zero, f32x4.mul(y0, f32x4.sub(x0, logSum))), zero, f32x4.ne(y0, zero));
   loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y1, f32x4.sub(x1, logSum))), loss, f32x4.ne(y1, zero));
   loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y2, f32x4.sub(x2, logSum))), loss, f32x4.ne(y2, zero));

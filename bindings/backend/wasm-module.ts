@@ -58,6 +58,8 @@ export interface WasmExports {
   peakMulAdd(iterations: number, s: number, t: number, fused: number): number;
   /** The backward pass of layers 1 (h → 3) and 0 (2 → h, relu) in one: dW1, dW0, db0 from X, H, dZ1 and W1. */
   backwardRelu2x3(gw1: number, gw0: number, gb0: number, x: number, h: number, d: number, w: number, rows: number, hidden: number): void;
+  /** dst[i] = log src[i] for count floats (a multiple of 4), four lanes at a time with Mathf.log's bits. */
+  logFloats(dst: number, src: number, count: number): void;
 }
 
 const DEFAULT_URL = new URL('../../build/lrlab.wasm', import.meta.url);

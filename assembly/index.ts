@@ -20,7 +20,7 @@ export { setLayerCount, setLayer, setLayerLrScale, dataReset, dataReserve, scrat
 export { gemmNN, gemmNT, gemmTN, packBytes, productNN } from './kernels/gemm';
 export { peakMulAdd } from './kernels/peak';
 export { addFloats, firstNonFinite } from './kernels/vector';
-export { backwardRelu2x3 } from './kernels/narrow-backward';
+export { backwardNarrowPair } from './kernels/narrow-backward';
 export { logFloats } from './kernels/log';
 export { setLoss, beginEpoch, trainBatch, trainBatches, sliceGradients, computeGradients, evaluateSlot, predictRows } from './network';
 export { setOptimizer, resetOptimizer, applyUpdate, updateNormPart, updateRange } from './optimizers/index';

@@ -1,10 +1,12 @@
 // The fused backward pass of a small network's two lowest layers
-// (assembly/kernels/narrow-backward.ts: layer 1 with 3 outputs over layer 0
-// with 2 inputs and relu) against plain loops that do, per cell, the f32
-// operations of the separate passes it replaces: dW1 = Hᵀ·dZ1, dZ0 = dZ1·W1ᵀ
-// masked by H > 0, dW0 = Xᵀ·dZ0 and db0 = Σ_rows dZ0, each from +0 with its
-// terms in order. Bit-identical on hidden widths that take every tail lane,
-// and nothing written outside the three outputs.
+// (assembly/kernels/narrow-backward.ts: layer 1 with n ≤ 4 outputs over layer
+// 0 with m ≤ 4 inputs and relu) against plain loops that do, per cell, the
+// f32 operations of the separate passes it replaces: dW1 = Hᵀ·dZ1,
+// dZ0 = dZ1·W1ᵀ masked by H > 0, dW0 = Xᵀ·dZ0 and db0 = Σ_rows dZ0,
+// each from +0 with its terms in order. Bit-identical for every m and n, on
+// hidden widths that take every tail lane, and nothing written outside the
+// three outputs. (test/narrow-pair-agreement.test.ts trains whole networks
+// through it against the js backend.)
 import { expect, it } from 'vitest';
 import { instantiate } from '../bindings/backend/wasm-module.js';
 import { createRng } from '../bindings/random.js';
@@ -24,53 +26,69 @@ function random(length: number, seed: number): Float32Array {
 
 const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOffset, x.length));
 
-function reference(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32Array, rows: number, hidden: number) {
-  const gw1 = new Float32Array(hidden * 3), gw0 = new Float32Array(2 * hidden), gb0 = new Float32Array(hidden);
+interface Shape { rows: number; m: number; hidden: number; n: number }
+
+function reference(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32Array, { rows, m, hidden, n }: Shape) {
+  const gw1 = new Float32Array(hidden * n), gw0 = new Float32Array(m * hidden), gb0 = new Float32Array(hidden);
   const dz = new Float32Array(rows * hidden);
   for (let j = 0; j < hidden; j++) {
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < n; c++) {
       let s = 0;
-      for (let r = 0; r < rows; r++) s = f32(s + f32(h[r * hidden + j] * d[r * 3 + c]));
-      gw1[j * 3 + c] = s;
+      for (let r = 0; r < rows; r++) s = f32(s + f32(h[r * hidden + j] * d[r * n + c]));
+      gw1[j * n + c] = s;
     }
     for (let r = 0; r < rows; r++) {
       let s = 0;
-      for (let c = 0; c < 3; c++) s = f32(s + f32(d[r * 3 + c] * w[j * 3 + c]));
+      for (let c = 0; c < n; c++) s = f32(s + f32(d[r * n + c] * w[j * n + c]));
       dz[r * hidden + j] = h[r * hidden + j] > 0 ? s : 0;
     }
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < m; i++) {
       let s = 0;
-      for (let r = 0; r < rows; r++) s = f32(s + f32(x[r * 2 + i] * dz[r * hidden + j]));
+      for (let r = 0; r < rows; r++) s = f32(s + f32(x[r * m + i] * dz[r * hidden + j]));
       gw0[i * hidden + j] = s;
     }
     let s = 0;
     for (let r = 0; r < rows; r++) s = f32(s + dz[r * hidden + j]);
     gb0[j] = s;
   }
-  return { gw1, gw0, gb0 };
+  return [gw1, gw0, gb0];
 }
 
-it('backwardRelu2x3 gives the separate passes\' bits for every tail of the hidden width and any row count', () => {
-  for (const hidden of [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 50]) {
-    for (const rows of [1, 2, 3, 5, 32, 33]) {
-      const seed = hidden * 1000 + rows;
-      const x = random(rows * 2, seed), h = random(rows * hidden, seed + 1).map(Math.abs).map((v, q) => (q % 3 ? v : -v));
-      const d = random(rows * 3, seed + 2), w = random(hidden * 3, seed + 3);
-      const sizes = [x.length, h.length, d.length, w.length, hidden * 3 + 2 * GUARD, 2 * hidden + 2 * GUARD, hidden + 2 * GUARD];
-      const bytes = (len: number) => (len * 4 + 15) & ~15;
-      const base = wasm.scratchReserve(sizes.reduce((s, len) => s + bytes(len), 0));
-      const at: number[] = [];
-      sizes.reduce((ptr, len) => (at.push(ptr), ptr + bytes(len)), base);
-      const view = (i: number) => new Float32Array(wasm.memory.buffer, at[i], sizes[i]);
-      [x, h, d, w].forEach((v, i) => view(i).set(v));
-      for (const i of [4, 5, 6]) view(i).fill(12345);
-      wasm.backwardRelu2x3(at[4] + GUARD * 4, at[5] + GUARD * 4, at[6] + GUARD * 4, at[0], at[1], at[2], at[3], rows, hidden);
-      const expected = reference(x, h, d, w, rows, hidden);
-      [expected.gw1, expected.gw0, expected.gb0].forEach((e, q) => {
-        const all = view(4 + q).slice();
-        expect(bits(all.slice(GUARD, GUARD + e.length)), `hidden=${hidden} rows=${rows} output ${q}`).toEqual(bits(e));
-        expect([...all.slice(0, GUARD), ...all.slice(GUARD + e.length)].every((g) => g === 12345)).toBe(true);
-      });
+function onWasm(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32Array, shape: Shape) {
+  const { rows, m, hidden, n } = shape;
+  const outputs = [hidden * n, m * hidden, hidden];
+  const sizes = [x.length, h.length, d.length, w.length, ...outputs.map((len) => len + 2 * GUARD)];
+  const bytes = (len: number) => (len * 4 + 15) & ~15;
+  const base = wasm.scratchReserve(sizes.reduce((s, len) => s + bytes(len), 0));
+  const at: number[] = [];
+  sizes.reduce((ptr, len) => (at.push(ptr), ptr + bytes(len)), base);
+  const view = (i: number) => new Float32Array(wasm.memory.buffer, at[i], sizes[i]);
+  [x, h, d, w].forEach((v, i) => view(i).set(v));
+  for (const i of [4, 5, 6]) view(i).fill(12345);
+  wasm.backwardNarrowPair(at[4] + GUARD * 4, at[5] + GUARD * 4, at[6] + GUARD * 4, at[0], at[1], at[2], at[3], rows, m, hidden, n);
+  return outputs.map((len, q) => {
+    const all = view(4 + q).slice();
+    return { c: all.slice(GUARD, GUARD + len), guards: [...all.slice(0, GUARD), ...all.slice(GUARD + len)] };
+  });
+}
+
+it('backwardNarrowPair gives the separate passes\' bits for m, n = 1 … 4 and every tail of the hidden width', () => {
+  for (const m of [1, 2, 3, 4]) {
+    for (const n of [1, 2, 3, 4]) {
+      for (const hidden of [1, 2, 3, 4, 5, 7, 9, 50]) {
+        for (const rows of [1, 3, 5, 32]) {
+          const shape = { rows, m, hidden, n };
+          const seed = ((m * 10 + n) * 100 + hidden) * 100 + rows;
+          const x = random(rows * m, seed), d = random(rows * n, seed + 2), w = random(hidden * n, seed + 3);
+          // H as a relu layer leaves it: +0 or positive.
+          const h = random(rows * hidden, seed + 1).map((v) => (v > 0 ? v : 0));
+          const expected = reference(x, h, d, w, shape);
+          onWasm(x, h, d, w, shape).forEach((got, q) => {
+            expect(bits(got.c), `${JSON.stringify(shape)} output ${q}`).toEqual(bits(expected[q]));
+            expect(got.guards.every((g) => g === 12345)).toBe(true);
+          });
+        }
+      }
     }
   }
 });

@@ -1,59 +1,77 @@
-// The backward pass of a small network's two lowest layers in one pass over
-// the batch: layer 1 with 3 outputs (the classes) on top of layer 0 with 2
-// inputs and relu. From dZ1 [rows × 3], layer 1's W [h × 3], H = A of layer 0
-// [rows × h] and the input X [rows × 2], per 4 hidden units (C's lanes):
-//   dW1 = Hᵀ·dZ1               as gemmTNNarrowN (kernels/gemm-narrow.ts)
-//   dZ0 = dZ1·Wᵀ ⊙ (H > 0)     as productSmallK from a zero row, EPI_RELU_MASK
-//   dW0 = Xᵀ·dZ0, db0 = Σ_rows dZ0   as gemmTN2 and columnSums (kernels/vector.ts)
-// dZ0 is never stored: the five passes over the batch (each reloading what the
-// one before wrote) become one, and H's vector serves dW1 and the mask. Every
-// cell gets the same f32 operations in the same order as in those kernels
-// (from +0, then the rows in order; dZ0 from +0, then the 3 classes in order).
+// The backward pass of a small network's two lowest layers: layer 1 with up
+// to 4 outputs (the classes) on top of layer 0 with up to 4 inputs and relu.
+// From dZ1 [rows × n], layer 1's W [h × n], H = A of layer 0 [rows × h] and
+// the input X [rows × m]:
+//   dW1 = Hᵀ·dZ1                  gemmTNNarrowN (kernels/gemm-narrow.ts)
+//   dZ0 = dZ1·Wᵀ ⊙ (H > 0)        as productNN from a zero row, EPI_RELU_MASK
+//   dW0 = Xᵀ·dZ0, db0 = Σ_rows dZ0   as gemmTN and columnSums (kernels/vector.ts)
+// the last three in one pass over the batch per 4 hidden units (C's lanes):
+// dZ0 is never stored, where three kernels each reloaded what the one before
+// wrote. Every cell gets the same f32 operations in the same order as in
+// those kernels (from +0, then the rows in order; dZ0 from +0, then the
+// classes in order). dW1 stays a pass of its own: its accumulators beside
+// these spill registers to the stack, for no gain (the pass is bound by its
+// arithmetic, not by loads). The tests of m in the row loop are the same every
+// row: predicted, they cost about 2 %.
 import { madd, putLanes } from './gemm';
+import { gemmTNNarrowN } from './gemm-narrow';
 
-export function backwardRelu2x3(gw1: usize, gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, hidden: i32): void {
-  const zero = f32x4.splat(0), rowH = <usize>hidden << 2, end = d + <usize>rows * 12;
+/** The widest layer 1 (classes) and layer 0 input (m) this pass takes. */
+export const PAIR_MAX = 4;
+
+export function backwardNarrowPair(gw1: usize, gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize,
+                                   rows: i32, m: i32, hidden: i32, n: i32): void {
+  gemmTNNarrowN(gw1, h, d, hidden, rows, n);
+  if (n == 1) lowerRelu1(gw0, gb0, x, h, d, w, rows, m, hidden);
+  else if (n == 2) lowerRelu2(gw0, gb0, x, h, d, w, rows, m, hidden);
+  else if (n == 3) lowerRelu3(gw0, gb0, x, h, d, w, rows, m, hidden);
+  else lowerRelu4(gw0, gb0, x, h, d, w, rows, m, hidden);
+}
+
+// A copy per n: with n a variable, its tests in the row loop cost a quarter of the pass.
+
+function lowerRelu1(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 1); }
+function lowerRelu2(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 2); }
+function lowerRelu3(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 3); }
+function lowerRelu4(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 4); }
+
+@inline
+function lowerPass(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize,
+                   rows: i32, m: i32, hidden: i32, n: i32): void {
+  const zero = f32x4.splat(0), rowH = <usize>hidden << 2, rowD = <usize>n << 2, rowX = <usize>m << 2;
+  const end = d + <usize>rows * rowD;
   for (let j = 0; j < hidden; j += 4) {
-    const n = min(4, hidden - j), jb = <usize>j << 2, wj = w + <usize>j * 12;
-    // W[j+q, c] in lane q (a last group of n < 4 repeats its last row: lanes never stored).
-    const w0 = strided(wj, n), w1 = strided(wj + 4, n), w2 = strided(wj + 8, n);
-    let u0 = zero, u1 = zero, u2 = zero, g0 = zero, g1 = zero, gb = zero;
+    const lanes = min(4, hidden - j), jb = <usize>j << 2, wj = w + <usize>j * rowD;
+    // W[j+q, c] in lane q (a last group of fewer than 4 repeats its last row: lanes never stored).
+    const w0 = strided(wj, rowD, lanes), w1 = n > 1 ? strided(wj + 4, rowD, lanes) : zero;
+    const w2 = n > 2 ? strided(wj + 8, rowD, lanes) : zero, w3 = n > 3 ? strided(wj + 12, rowD, lanes) : zero;
+    let g0 = zero, g1 = zero, g2 = zero, g3 = zero, gb = zero;
     let hp = h + jb, xp = x;
-    for (let dp = d; dp < end; dp += 12, xp += 8, hp += rowH) {
-      const hv = v128.load(hp); // up to 12 bytes past H's row, as gemm.ts's tails
-      let s = v128.load32_splat(dp);
-      u0 = madd(u0, hv, s);
-      let dz = madd(zero, s, w0);
-      s = v128.load32_splat(dp, 4);
-      u1 = madd(u1, hv, s);
-      dz = madd(dz, s, w1);
-      s = v128.load32_splat(dp, 8);
-      u2 = madd(u2, hv, s);
-      dz = v128.and(madd(dz, s, w2), f32x4.gt(hv, zero));
+    for (let dp = d; dp < end; dp += rowD, xp += rowX, hp += rowH) {
+      let dz = madd(zero, v128.load32_splat(dp), w0);
+      if (n > 1) dz = madd(dz, v128.load32_splat(dp, 4), w1);
+      if (n > 2) dz = madd(dz, v128.load32_splat(dp, 8), w2);
+      if (n > 3) dz = madd(dz, v128.load32_splat(dp, 12), w3);
+      dz = v128.and(dz, f32x4.gt(v128.load(hp), zero)); // H: up to 12 bytes past its row, as gemm.ts's tails
       g0 = madd(g0, v128.load32_splat(xp), dz);
-      g1 = madd(g1, v128.load32_splat(xp, 4), dz);
+      if (m > 1) g1 = madd(g1, v128.load32_splat(xp, 4), dz);
+      if (m > 2) g2 = madd(g2, v128.load32_splat(xp, 8), dz);
+      if (m > 3) g3 = madd(g3, v128.load32_splat(xp, 12), dz);
       gb = f32x4.add(gb, dz);
     }
-    const cj = gw1 + <usize>j * 12;
-    scatter(cj, u0, n); scatter(cj + 4, u1, n); scatter(cj + 8, u2, n);
-    putLanes(gw0 + jb, g0, n); putLanes(gw0 + rowH + jb, g1, n); putLanes(gb0 + jb, gb, n);
+    putLanes(gw0 + jb, g0, lanes);
+    if (m > 1) putLanes(gw0 + rowH + jb, g1, lanes);
+    if (m > 2) putLanes(gw0 + 2 * rowH + jb, g2, lanes);
+    if (m > 3) putLanes(gw0 + 3 * rowH + jb, g3, lanes);
+    putLanes(gb0 + jb, gb, lanes);
   }
 }
 
-// Lane q from p + 12·min(q, n − 1): one column of a [· × 3] matrix.
+// Lane q from p + stride·min(q, lanes − 1): one column of a row-major matrix.
 @inline
-function strided(p: usize, n: i32): v128 {
+function strided(p: usize, stride: usize, lanes: i32): v128 {
   let v = v128.load32_zero(p);
-  v = v128.load32_lane(p + 12 * <usize>min(1, n - 1), v, 1);
-  v = v128.load32_lane(p + 12 * <usize>min(2, n - 1), v, 2);
-  return v128.load32_lane(p + 12 * <usize>min(3, n - 1), v, 3);
-}
-
-// Lanes q < n of v to p + 12·q.
-@inline
-function scatter(p: usize, v: v128, n: i32): void {
-  v128.store32_lane(p, v, 0);
-  if (n > 1) v128.store32_lane(p + 12, v, 1);
-  if (n > 2) v128.store32_lane(p + 24, v, 2);
-  if (n > 3) v128.store32_lane(p + 36, v, 3);
+  v = v128.load32_lane(p + stride * <usize>min(1, lanes - 1), v, 1);
+  v = v128.load32_lane(p + stride * <usize>min(2, lanes - 1), v, 2);
+  return v128.load32_lane(p + stride * <usize>min(3, lanes - 1), v, 3);
 }

@@ -10,7 +10,7 @@ import { field, ptrField, alphaOf, L_IN, L_OUT, L_ACT, L_W, L_B, L_GW, L_GB, L_Z
 import { gemmTN, productNN, EPI_STORE, EPI_RELU, EPI_RELU_MASK } from '../kernels/gemm';
 import { columnSums } from '../kernels/vector';
 import { activationForward, activationBackward, ACT_RELU } from '../kernels/activations';
-import { backwardRelu2x3 } from '../kernels/narrow-backward';
+import { backwardNarrowPair, PAIR_MAX } from '../kernels/narrow-backward';
 
 /** Z and A of layer l for `rows` rows of x; `activate` false leaves A alone (cross-entropy does the output softmax). */
 export function denseForward(l: i32, x: usize, rows: i32, activate: bool): void {
@@ -40,13 +40,15 @@ export function denseActivationBackward(l: i32, d: usize, rows: i32): void {
 
 /**
  * denseBackward of layer 1 and then of layer 0 (dZ of layer 1 in d, x the
- * network input), in one pass when layer 1 has 3 outputs and layer 0 has 2
- * inputs and relu (kernels/narrow-backward.ts; the same bits). Returns false,
- * having done nothing, for other shapes.
+ * network input), in one pass when layer 1 has at most 4 outputs and layer 0
+ * at most 4 inputs and relu (kernels/narrow-backward.ts; the same bits).
+ * Returns false, having done nothing, for other layers.
  */
 export function denseBackwardLowestPair(x: usize, d: usize, rows: i32): bool {
-  if (field(1, L_OUT) != 3 || field(0, L_IN) != 2 || field(0, L_ACT) != ACT_RELU) return false;
-  columnSums(ptrField(1, L_GB), d, rows, 3);
-  backwardRelu2x3(ptrField(1, L_GW), ptrField(0, L_GW), ptrField(0, L_GB), x, ptrField(0, L_A), d, ptrField(1, L_W), rows, field(0, L_OUT));
+  const n = field(1, L_OUT), m = field(0, L_IN);
+  if (n > PAIR_MAX || m > PAIR_MAX || field(0, L_ACT) != ACT_RELU) return false;
+  columnSums(ptrField(1, L_GB), d, rows, n);
+  backwardNarrowPair(ptrField(1, L_GW), ptrField(0, L_GW), ptrField(0, L_GB), x, ptrField(0, L_A), d, ptrField(1, L_W),
+    rows, m, field(0, L_OUT), n);
   return true;
 }

@@ -56,8 +56,9 @@ export interface WasmExports {
   productNN(c: number, init: number, initRow: number, a: number, b: number, transB: number,
     m: number, k: number, n: number, pack: number, epi: number, aux: number): void;
   peakMulAdd(iterations: number, s: number, t: number, fused: number): number;
-  /** The backward pass of layers 1 (h → 3) and 0 (2 → h, relu) in one: dW1, dW0, db0 from X, H, dZ1 and W1. */
-  backwardRelu2x3(gw1: number, gw0: number, gb0: number, x: number, h: number, d: number, w: number, rows: number, hidden: number): void;
+  /** The backward pass of layers 1 (h → n ≤ 4) and 0 (m ≤ 4 → h, relu) in one: dW1, dW0, db0 from X, H, dZ1 and W1. */
+  backwardNarrowPair(gw1: number, gw0: number, gb0: number, x: number, h: number, d: number, w: number,
+    rows: number, m: number, hidden: number, n: number): void;
   /** dst[i] = log src[i] for count floats (a multiple of 4), four lanes at a time with Mathf.log's bits. */
   logFloats(dst: number, src: number, count: number): void;
 }

@@ -29,7 +29,11 @@ function allFinite(value: unknown): boolean {
   if (typeof value === 'number') return value - value === 0; // false only for NaN and ±Infinity
   if (typeof value !== 'object' || value === null) return true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!allFinite(value[i])) return false;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      // Numbers checked here, not passed on: passing a double of a number array boxes it.
+      if (typeof v === 'number' ? v - v !== 0 : !allFinite(v)) return false;
+    }
     return true;
   }
   for (const key in value) if (!allFinite((value as Record<string, unknown>)[key])) return false;

@@ -58,7 +58,9 @@ function productPeer(name: string, wasm: WasmExports, kind: 'NN' | 'NT' | 'TN', 
   const a = Float32Array.from({ length: m * k }, () => rng.normal());
   const b = Float32Array.from({ length: k * n }, () => rng.normal());
   const c = m * n;
-  const base = wasm.scratchReserve(4 * (a.length + b.length + c) + 32 * Math.max(m, k, n) + 4 * m * k + 64); // ≥ packBytes of either build
+  // The pack scratch of either build: packBytes(dMax) now, dMax·32 bytes and the strips of A (m·k floats) before cache blocking.
+  const packSize = Math.max(wasm.packBytes(Math.max(m, k, n)), 32 * Math.max(m, k, n) + 4 * m * k);
+  const base = wasm.scratchReserve(4 * (a.length + b.length + c) + packSize + 64);
   const pa = base, pb = pa + 4 * a.length, pc = pb + 4 * b.length, pack = (pc + 4 * c + 15) & ~15;
   new Float32Array(wasm.memory.buffer, pa, a.length).set(a);
   new Float32Array(wasm.memory.buffer, pb, b.length).set(b);

@@ -184,12 +184,49 @@ export class LrPolicy {
     const limit = Math.max(guard.factor * g.best, g.first);
     g.exploded = loss > limit ? g.exploded + 1 : 0;
     if (g.exploded < guard.patience) return null;
-    return {
-      cause: 'guard',
-      reason: `the batch loss stayed above ${limit.toPrecision(4)} (${guard.factor} × the best smoothed loss ${g.best.toPrecision(4)}, ` +
-        `and above the first batch loss ${g.first.toPrecision(4)}) for ${g.exploded} batches in a row, last ${loss.toPrecision(4)}`,
-    };
+    return guardDivergence(guard, limit, g, loss);
   }
+
+  /**
+   * checkBatchLoss on losses[0], losses[1], … in order, up to `count` or the first that means
+   * divergence (then in `diverged`, else null there); returns how many it judged. The same
+   * arithmetic in the same order, on locals: an epoch's batches in one call, where a call per
+   * batch read and wrote the guard's fields for each.
+   */
+  checkBatchLosses(losses: Float64Array, count: number): number {
+    this.diverged = null;
+    if (count === 0) return 0;
+    let i = 0;
+    if (count > 0 && this.state.guard === undefined) {
+      // The first batch ever sets the guard's baseline (or is non-finite).
+      i = 1;
+      if ((this.diverged = this.checkBatchLoss(losses[0]))) return 1;
+    }
+    const g = this.state.guard!, guard = this.#divergence, first = g.first;
+    let { batches, average, best, exploded } = g;
+    for (; i < count; i++) {
+      const loss = losses[i];
+      if (!Number.isFinite(loss)) {
+        this.diverged = { cause: 'non_finite', reason: `the training loss became ${loss}` };
+        break;
+      }
+      batches++;
+      average = GUARD_BETA * average + (1 - GUARD_BETA) * loss;
+      best = Math.min(best, average / (1 - GUARD_BETA ** batches));
+      if (guard === null) continue;
+      const limit = Math.max(guard.factor * best, first);
+      exploded = loss > limit ? exploded + 1 : 0;
+      if (exploded >= guard.patience) {
+        this.diverged = guardDivergence(guard, limit, { best, first, exploded }, loss);
+        break;
+      }
+    }
+    g.batches = batches; g.average = average; g.best = best; g.exploded = exploded;
+    return this.diverged ? i + 1 : count;
+  }
+
+  /** What the last checkBatchLosses found: the divergence it stopped at, or null. */
+  diverged: Divergence | null = null;
 
   /** End of an epoch: plateau may change the LR of the next step, early stopping may stop. */
   endEpoch(logs: EpochLogs, nextStep: number, weights: () => Float32Array): EpochDecision {
@@ -214,6 +251,14 @@ export class LrPolicy {
 }
 
 const CONTINUE: EpochDecision = Object.freeze({ kind: 'continue' });
+
+function guardDivergence(guard: NormalizedDivergence, limit: number, g: { best: number; first: number; exploded: number }, loss: number): Divergence {
+  return {
+    cause: 'guard',
+    reason: `the batch loss stayed above ${limit.toPrecision(4)} (${guard.factor} × the best smoothed loss ${g.best.toPrecision(4)}, ` +
+      `and above the first batch loss ${g.first.toPrecision(4)}) for ${g.exploded} batches in a row, last ${loss.toPrecision(4)}`,
+  };
+}
 
 function watch(field: string, spec: { monitor?: Monitor; mode?: Mode }, ctx: PolicyContext): { monitor: Monitor; mode: Mode } {
   // Own properties only: a monitor or mode left out is the default, whatever a polluted Object.prototype says.

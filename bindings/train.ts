@@ -167,15 +167,17 @@ function trainEpoch(t: EpochTrainer, run: EpochRun, epoch: number): { logs: Epoc
     if (t.sameLrInEpoch) lrTable.fill(policy.lr(step, epoch), 0, count);
     else for (let i = 0; i < count; i++) lrTable[i] = policy.lr(step + i, epoch);
     // (A batch size above the rows means one batch of all of them: the same starts, and a size that fits an i32.)
-    const done = backend.trainBatches(batch, count, Math.min(batchSize, trainRows), lrTable, lossTable, policy.quietLossBound());
-    for (let i = 0; i < done && !diverged; i++) {
+    const trained = backend.trainBatches(batch, count, Math.min(batchSize, trainRows), lrTable, lossTable, policy.quietLossBound());
+    // Batches after one that diverged are not counted (the core stops after such a batch anyway).
+    const done = policy.checkBatchLosses(lossTable, trained);
+    diverged = policy.diverged;
+    for (let i = 0; i < done; i++) {
       history.stepLr?.push(lrTable[i]);
-      step++;
       const rows = Math.min(batchSize, trainRows - (batch + i) * batchSize);
       lossSum += lossTable[i] * rows;
       seen += rows;
-      diverged = policy.checkBatchLoss(lossTable[i]);
     }
+    step += done;
     batch += done;
     if (single) break;
   }

@@ -24,6 +24,48 @@ function feed(losses: number[], spec: LrPolicySpec = {}) {
 
 const fall = (n: number, from: number, to: number) => Array.from({ length: n }, (_, i) => from * (to / from) ** (i / (n - 1)));
 
+/** Feeds the losses in chunks of `chunk` through checkBatchLosses, as the fit loop does with an epoch's loss table. */
+function feedChunks(losses: number[], chunk: number, spec: LrPolicySpec = {}) {
+  const policy = new LrPolicy(spec, CTX, initialPolicyState());
+  for (let from = 0; from < losses.length; from += chunk) {
+    const table = Float64Array.from(losses.slice(from, from + chunk));
+    const judged = policy.checkBatchLosses(table, table.length);
+    if (policy.diverged) return { at: from + judged - 1, verdict: policy.diverged, state: policy.state };
+    expect(judged).toBe(table.length);
+  }
+  return { at: -1, verdict: null, state: policy.state };
+}
+
+describe('LrPolicy.checkBatchLosses (an epoch\'s batches in one call)', () => {
+  const head = fall(100, 1, 0.1);
+  const cases: [string, number[], LrPolicySpec][] = [
+    ['a falling loss', fall(300, 2, 0.01), {}],
+    ['a spike', [...fall(100, 1, 0.01), 1e4, ...new Array(200).fill(0.01)], {}],
+    ['an explosion the guard stops', [...head, ...new Array(60).fill(5)], {}],
+    ['an explosion with a short patience', [...fall(50, 1, 0.1), ...new Array(10).fill(3)], { divergence: { patience: 5 } }],
+    ['no guard', [...head, ...new Array(60).fill(5)], { divergence: false }],
+    ['a NaN', [1, 0.5, ...fall(40, 0.5, 0.2), NaN, 1], {}],
+    ['a NaN first', [NaN, 1], {}],
+    ['Infinity without a guard', [...fall(30, 1, 0.5), Infinity], { divergence: false }],
+  ];
+  it.each(cases)('%s: the same verdict, at the same batch, and the same guard state bit for bit as one call per batch', (_, losses, spec) => {
+    const single = feed(losses, spec);
+    for (const chunk of [1, 7, 16, 1000]) {
+      const chunked = feedChunks(losses, chunk, spec);
+      expect(chunked.at).toBe(single.at);
+      expect(chunked.verdict).toStrictEqual(single.verdict);
+      expect(chunked.state).toStrictEqual(single.state);
+    }
+  });
+
+  it('judges nothing in an empty table', () => {
+    const policy = new LrPolicy({}, CTX, initialPolicyState());
+    expect(policy.checkBatchLosses(new Float64Array(0), 0)).toBe(0);
+    expect(policy.diverged).toBeNull();
+    expect(policy.state.guard).toBeUndefined();
+  });
+});
+
 describe('LrPolicy.checkBatchLoss', () => {
   it('a single spike of 1e6 × the floor, far above the first loss, does not end the run', () => {
     const losses = [...fall(100, 1, 0.01), 1e4, ...new Array(200).fill(0.01)];

@@ -11,8 +11,7 @@
 // those kernels (from +0, then the rows in order; dZ0 from +0, then the
 // classes in order). dW1 stays a pass of its own: its accumulators beside
 // these spill registers to the stack, for no gain (the pass is bound by its
-// arithmetic, not by loads). The tests of m in the row loop are the same every
-// row: predicted, they cost about 2 %.
+// arithmetic, not by loads).
 import { madd, putLanes } from './gemm';
 import { gemmTNNarrowN } from './gemm-narrow';
 
@@ -22,22 +21,23 @@ export const PAIR_MAX = 4;
 export function backwardNarrowPair(gw1: usize, gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize,
                                    rows: i32, m: i32, hidden: i32, n: i32): void {
   gemmTNNarrowN(gw1, h, d, hidden, rows, n);
-  if (n == 1) lowerRelu1(gw0, gb0, x, h, d, w, rows, m, hidden);
-  else if (n == 2) lowerRelu2(gw0, gb0, x, h, d, w, rows, m, hidden);
-  else if (n == 3) lowerRelu3(gw0, gb0, x, h, d, w, rows, m, hidden);
-  else lowerRelu4(gw0, gb0, x, h, d, w, rows, m, hidden);
+  lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, n, min(m, 2));
+  // Inputs 2 and 3 in a second pass (dZ0 computed again): two inputs per pass keep the row loop free of tests of m.
+  if (m > 2) lowerPass(gw0 + 2 * (<usize>hidden << 2), 0, x + 8, h, d, w, rows, m, hidden, n, m - 2);
 }
 
-// A copy per n: with n a variable, its tests in the row loop cost a quarter of the pass.
-
-function lowerRelu1(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 1); }
-function lowerRelu2(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 2); }
-function lowerRelu3(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 3); }
-function lowerRelu4(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32): void { lowerPass(gw0, gb0, x, h, d, w, rows, m, hidden, 4); }
+// dW0's `count` (1 or 2) rows for inputs x[·, 0 … count) at gw, and db0 at gb unless gb is 0. A copy per n:
+// with n a variable, its tests in the row loop cost a quarter of the pass.
+function lowerPass(gw: usize, gb: usize, x: usize, h: usize, d: usize, w: usize, rows: i32, m: i32, hidden: i32, n: i32, count: i32): void {
+  if (n == 1) lowerPassN(gw, gb, x, h, d, w, rows, m, hidden, 1, count);
+  else if (n == 2) lowerPassN(gw, gb, x, h, d, w, rows, m, hidden, 2, count);
+  else if (n == 3) lowerPassN(gw, gb, x, h, d, w, rows, m, hidden, 3, count);
+  else lowerPassN(gw, gb, x, h, d, w, rows, m, hidden, 4, count);
+}
 
 @inline
-function lowerPass(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usize,
-                   rows: i32, m: i32, hidden: i32, n: i32): void {
+function lowerPassN(gw: usize, gb: usize, x: usize, h: usize, d: usize, w: usize,
+                    rows: i32, m: i32, hidden: i32, n: i32, count: i32): void {
   const zero = f32x4.splat(0), rowH = <usize>hidden << 2, rowD = <usize>n << 2, rowX = <usize>m << 2;
   const end = d + <usize>rows * rowD;
   for (let j = 0; j < hidden; j += 4) {
@@ -45,7 +45,7 @@ function lowerPass(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usiz
     // W[j+q, c] in lane q (a last group of fewer than 4 repeats its last row: lanes never stored).
     const w0 = strided(wj, rowD, lanes), w1 = n > 1 ? strided(wj + 4, rowD, lanes) : zero;
     const w2 = n > 2 ? strided(wj + 8, rowD, lanes) : zero, w3 = n > 3 ? strided(wj + 12, rowD, lanes) : zero;
-    let g0 = zero, g1 = zero, g2 = zero, g3 = zero, gb = zero;
+    let g0 = zero, g1 = zero, b = zero;
     let hp = h + jb, xp = x;
     for (let dp = d; dp < end; dp += rowD, xp += rowX, hp += rowH) {
       let dz = madd(zero, v128.load32_splat(dp), w0);
@@ -54,16 +54,12 @@ function lowerPass(gw0: usize, gb0: usize, x: usize, h: usize, d: usize, w: usiz
       if (n > 3) dz = madd(dz, v128.load32_splat(dp, 12), w3);
       dz = v128.and(dz, f32x4.gt(v128.load(hp), zero)); // H: up to 12 bytes past its row, as gemm.ts's tails
       g0 = madd(g0, v128.load32_splat(xp), dz);
-      if (m > 1) g1 = madd(g1, v128.load32_splat(xp, 4), dz);
-      if (m > 2) g2 = madd(g2, v128.load32_splat(xp, 8), dz);
-      if (m > 3) g3 = madd(g3, v128.load32_splat(xp, 12), dz);
-      gb = f32x4.add(gb, dz);
+      g1 = madd(g1, v128.load32_splat(xp, 4), dz); // with count 1, the next float (up to 4 bytes past X), never stored
+      b = f32x4.add(b, dz);
     }
-    putLanes(gw0 + jb, g0, lanes);
-    if (m > 1) putLanes(gw0 + rowH + jb, g1, lanes);
-    if (m > 2) putLanes(gw0 + 2 * rowH + jb, g2, lanes);
-    if (m > 3) putLanes(gw0 + 3 * rowH + jb, g3, lanes);
-    putLanes(gb0 + jb, gb, lanes);
+    putLanes(gw + jb, g0, lanes);
+    if (count > 1) putLanes(gw + rowH + jb, g1, lanes);
+    if (gb != 0) putLanes(gb + jb, b, lanes);
   }
 }
 

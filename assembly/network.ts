@@ -1,12 +1,13 @@
 // The training step and the passes built on it. One call of trainBatch does
 // gather → forward → loss → backward → update for one minibatch.
 import {
-  layerCount, field, ptrField, L_OUT, L_ACT, L_A, L_Z, inputDim, outputDim, batchCap,
-  batchXPtr, batchYPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows, lrTablePtr, lossTablePtr,
+  layerCount, field, ptrField, L_IN, L_OUT, L_ACT, L_W, L_B, L_A, L_Z, inputDim, outputDim, batchCap,
+  batchXPtr, batchYPtr, packPtr, grad0Ptr, grad1Ptr, permPtr, slotX, slotY, slotRows, lrTablePtr, lossTablePtr,
 } from './arena';
 import { denseForward, denseBackward, denseActivationBackward, denseBackwardLowestPair } from './layers/dense';
 import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/losses';
-import { ACT_SOFTMAX, ACT_SIGMOID } from './kernels/activations';
+import { ACT_SOFTMAX, ACT_SIGMOID, ACT_RELU } from './kernels/activations';
+import { packPairUnits, pairCrossEntropy, narrowCorrect } from './kernels/narrow-forward';
 import { applyUpdate } from './optimizers/index';
 import { rngSeed, nextU32 } from './random';
 import { copyFloats } from './kernels/vector';
@@ -135,14 +136,28 @@ export function evaluateSlot(slot: i32): f64 {
   const n = slotRows(slot);
   let total: f64 = 0;
   let correct = 0;
+  const pair = smallClassifier();
+  if (pair) packPairUnits(packPtr, ptrField(0, L_W), ptrField(0, L_B), ptrField(1, L_W), field(0, L_OUT));
   for (let start = 0; start < n; start += batchCap) {
     const rows = min(batchCap, n - start);
-    forward(slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), rows, true);
-    total += outputLoss(slotY(slot) + ((<usize>start * <usize>outputDim()) << 2), rows, false, rows);
+    const x = slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), y = slotY(slot) + ((<usize>start * <usize>outputDim()) << 2);
+    if (pair) {
+      total += pairCrossEntropy(x, y, rows, field(0, L_OUT), ptrField(1, L_B), packPtr); // kernels/narrow-forward.ts
+      correct += narrowCorrect;
+      continue;
+    }
+    forward(x, rows, true);
+    total += outputLoss(y, rows, false, rows);
     correct += correctCount;
   }
   correctCount = correct;
   return total;
+}
+
+// 2 inputs → relu units → 3 classes, cross-entropy: the network whose evaluation is fused.
+function smallClassifier(): bool {
+  return layerCount == 2 && lossKind == LOSS_CCE && field(0, L_IN) == 2 && field(0, L_ACT) == ACT_RELU
+    && field(1, L_OUT) == 3 && field(1, L_ACT) != ACT_RELU;
 }
 
 /** Forward pass of rows [start, start+rows) of a slot (rows <= batchCap); the output is in the last layer's A. */

@@ -7,7 +7,8 @@ import {
 import { denseForward, denseBackward, denseActivationBackward, denseBackwardLowestPair } from './layers/dense';
 import { lossAndGradient, lastCorrect, LOSS_CCE, LOSS_BCE } from './kernels/losses';
 import { ACT_SOFTMAX, ACT_SIGMOID, ACT_RELU } from './kernels/activations';
-import { packPairUnits, pairCrossEntropy, narrowCorrect } from './kernels/narrow-forward';
+import { packPairUnits, pairCrossEntropy, pairPackBytes, narrowCorrect, PAIR_MAX } from './kernels/narrow-forward';
+import { packBytes } from './kernels/gemm';
 import { applyUpdate } from './optimizers/index';
 import { rngSeed, nextU32 } from './random';
 import { copyFloats } from './kernels/vector';
@@ -137,12 +138,12 @@ export function evaluateSlot(slot: i32): f64 {
   let total: f64 = 0;
   let correct = 0;
   const pair = smallClassifier();
-  if (pair) packPairUnits(packPtr, ptrField(0, L_W), ptrField(0, L_B), ptrField(1, L_W), field(0, L_OUT));
+  if (pair) packPairUnits(packPtr, ptrField(0, L_W), ptrField(0, L_B), ptrField(1, L_W), ptrField(1, L_B), field(0, L_IN), field(0, L_OUT), field(1, L_OUT));
   for (let start = 0; start < n; start += batchCap) {
     const rows = min(batchCap, n - start);
     const x = slotX(slot) + ((<usize>start * <usize>inputDim()) << 2), y = slotY(slot) + ((<usize>start * <usize>outputDim()) << 2);
     if (pair) {
-      total += pairCrossEntropy(x, y, rows, field(0, L_OUT), ptrField(1, L_B), packPtr); // kernels/narrow-forward.ts
+      total += pairCrossEntropy(x, y, rows, field(0, L_IN), field(0, L_OUT), field(1, L_OUT), packPtr); // kernels/narrow-forward.ts
       correct += narrowCorrect;
       continue;
     }
@@ -154,10 +155,10 @@ export function evaluateSlot(slot: i32): f64 {
   return total;
 }
 
-// 2 inputs → relu units → 3 classes, cross-entropy: the network whose evaluation is fused.
+// Up to 4 inputs → relu units → up to 4 classes, cross-entropy: the networks whose evaluation is fused.
 function smallClassifier(): bool {
-  return layerCount == 2 && lossKind == LOSS_CCE && field(0, L_IN) == 2 && field(0, L_ACT) == ACT_RELU
-    && field(1, L_OUT) == 3 && field(1, L_ACT) != ACT_RELU;
+  return layerCount == 2 && lossKind == LOSS_CCE && field(0, L_IN) <= PAIR_MAX && field(0, L_ACT) == ACT_RELU
+    && field(1, L_OUT) <= PAIR_MAX && field(1, L_ACT) != ACT_RELU && pairPackBytes(field(0, L_OUT)) <= packBytes(field(0, L_OUT));
 }
 
 /** Forward pass of rows [start, start+rows) of a slot (rows <= batchCap); the output is in the last layer's A. */

@@ -174,40 +174,35 @@ export class LrPolicy {
 
   /** Returns the cause and a sentence when this batch loss means the run diverged (see GuardState). */
   checkBatchLoss(loss: number): Divergence | null {
-    if (!Number.isFinite(loss)) return { cause: 'non_finite', reason: `the training loss became ${loss}` };
-    const g = this.state.guard ??= { batches: 0, average: 0, best: loss, first: loss, exploded: 0 };
-    g.batches++;
-    g.average = GUARD_BETA * g.average + (1 - GUARD_BETA) * loss;
-    g.best = Math.min(g.best, g.average / (1 - GUARD_BETA ** g.batches));
-    const guard = this.#divergence;
-    if (guard === null) return null;
-    const limit = Math.max(guard.factor * g.best, g.first);
-    g.exploded = loss > limit ? g.exploded + 1 : 0;
-    if (g.exploded < guard.patience) return null;
-    return guardDivergence(guard, limit, g, loss);
+    this.#one[0] = loss;
+    this.checkBatchLosses(this.#one, 1);
+    return this.diverged;
   }
+  readonly #one = new Float64Array(1);
 
   /**
    * checkBatchLoss on losses[0], losses[1], … in order, up to `count` or the first that means
-   * divergence (then in `diverged`, else null there); returns how many it judged. The same
-   * arithmetic in the same order, on locals: an epoch's batches in one call, where a call per
-   * batch read and wrote the guard's fields for each.
+   * divergence (then in `diverged`, else null there); returns how many it judged. An epoch's
+   * batches in one call, on locals: a call per batch read and wrote the guard's fields for each.
    */
   checkBatchLosses(losses: Float64Array, count: number): number {
     this.diverged = null;
     if (count === 0) return 0;
-    let i = 0;
-    if (count > 0 && this.state.guard === undefined) {
-      // The first batch ever sets the guard's baseline (or is non-finite).
-      i = 1;
-      if ((this.diverged = this.checkBatchLoss(losses[0]))) return 1;
+    if (this.state.guard === undefined) {
+      if (!Number.isFinite(losses[0])) {
+        this.diverged = nonFinite(losses[0]);
+        return 1;
+      }
+      // The first batch loss ever sets the guard's baseline.
+      this.state.guard = { batches: 0, average: 0, best: losses[0], first: losses[0], exploded: 0 };
     }
-    const g = this.state.guard!, guard = this.#divergence, first = g.first;
+    const g = this.state.guard, guard = this.#divergence, first = g.first;
     let { batches, average, best, exploded } = g;
+    let i = 0;
     for (; i < count; i++) {
       const loss = losses[i];
       if (!Number.isFinite(loss)) {
-        this.diverged = { cause: 'non_finite', reason: `the training loss became ${loss}` };
+        this.diverged = nonFinite(loss);
         break;
       }
       batches++;
@@ -251,6 +246,10 @@ export class LrPolicy {
 }
 
 const CONTINUE: EpochDecision = Object.freeze({ kind: 'continue' });
+
+function nonFinite(loss: number): Divergence {
+  return { cause: 'non_finite', reason: `the training loss became ${loss}` };
+}
 
 function guardDivergence(guard: NormalizedDivergence, limit: number, g: { best: number; first: number; exploded: number }, loss: number): Divergence {
   return {

@@ -132,13 +132,9 @@ export function maxf(a: f32, b: f32): f32 {
   return f32x4.extract_lane(f32x4.max(f32x4.splat(a), f32x4.splat(b)), 0);
 }
 
-/** The max of the last softmaxRow's z. */
-export let softmaxMax: f32 = 0;
-
-// One row's softmax; returns Σ e^(z − max) and leaves the max in softmaxMax, so
-// that cross-entropy need not recompute the exponentials (kernels/losses.ts).
+// One row's softmax.
 @inline
-export function softmaxRow(z: usize, a: usize, cols: i32): f32 {
+function softmaxRow(z: usize, a: usize, cols: i32): void {
   let m = load<f32>(z);
   for (let j = 1; j < cols; j++) m = maxf(m, load<f32>(z + (<usize>j << 2)));
   // The exponentials two at a time (kernels/exp.ts: Mathf.exp's bits), summed in column order.
@@ -158,6 +154,4 @@ export function softmaxRow(z: usize, a: usize, cols: i32): f32 {
     sum += e;
   }
   for (let j = 0; j < cols; j++) store<f32>(a + (<usize>j << 2), load<f32>(a + (<usize>j << 2)) / sum);
-  softmaxMax = m;
-  return sum;
 }

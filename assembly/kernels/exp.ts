@@ -37,6 +37,9 @@ export function exp2Lanes(x: v128): v128 {
   return exp2Ordinary(x);
 }
 
+/** e^x of all four lanes, two at a time through exp2Lanes (special lanes by Mathf.exp). */
+@inline export function exp4(x: v128): v128 { return i64x2.shuffle(exp2Lanes(x), exp2Lanes(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2); }
+
 /** e^x of all four lanes, none of them special (expSpecial all false): no branch, nothing kept across a call. */
 @inline export function exp4Ordinary(x: v128): v128 { return i64x2.shuffle(exp2Ordinary(x), exp2Ordinary(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2); }
 

@@ -4,7 +4,7 @@
 // loss is fused with its activation (softmax + CE, sigmoid + BCE), and dL/dA
 // otherwise, and returns the loss summed over rows (f64). Cross-entropy also
 // computes the softmax itself (the forward pass leaves the output layer at Z).
-import { exp2Lanes, exp4Ordinary, expSpecial } from './exp';
+import { exp4, exp4Ordinary, expSpecial } from './exp';
 import { log4 } from './log';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
@@ -96,7 +96,7 @@ function softmaxCrossEntropy4(total: f64, z: usize, a: usize, y: usize, d: usize
   for (let j = 0; j < cols; j++) {
     const p = <usize>j << 2;
     const x = f32x4.sub(gather(zr + p, s1, s2, s3), m);
-    const e = i64x2.shuffle(exp2Lanes(x), exp2Lanes(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2);
+    const e = exp4(x);
     scatter(ar + p, s1, s2, s3, e);
     sum = f32x4.add(sum, e);
   }

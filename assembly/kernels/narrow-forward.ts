@@ -14,14 +14,14 @@
 // (c = bias; c += a_k*b_k for k in order; relu as pmax(0, c), as gemm.ts's
 // put), so the bits are those of the unfused path.
 import { madd } from './gemm';
-import { exp2Lanes } from './exp';
+import { exp4 } from './exp';
+import { PAIR_MAX } from './narrow-backward';
 import { log4 } from './log';
 
 /** Right predictions of the last pairCrossEntropy call. */
 export let narrowCorrect: i32 = 0;
 
-/** Inputs and classes up to this take the fused evaluation. */
-export const PAIR_MAX = 4;
+export { PAIR_MAX }; // inputs and classes up to this take the fused evaluation, as the fused backward
 
 // Per hidden unit in the pack: b1[u], W1[0..4, u], W2[u, 0..4], zeros past the
 // real inputs and classes, after the output bias (4 floats) and before 4 class
@@ -121,7 +121,7 @@ function crossEntropy4(total: f64, zs: usize, y: usize, rows: i32, cols: i32, s1
   let sum = f32x4.splat(0);
   for (let j = 0; j < cols; j++) {
     const x = f32x4.sub(v128.load(zs + (<usize>j << 4)), m);
-    sum = f32x4.add(sum, i64x2.shuffle(exp2Lanes(x), exp2Lanes(i32x4.shuffle(x, x, 2, 3, 0, 1)), 0, 2));
+    sum = f32x4.add(sum, exp4(x));
   }
   const logSum = log4(sum);
   let loss = f32x4.splat(0);

@@ -21,7 +21,9 @@ afterAll(async () => {
 });
 
 it('lrlab sweep on the pool runs under node --no-liftoff --max-old-space-size=512 (its worker starts)', async () => {
-  const args = ['--no-liftoff', '--max-old-space-size=512', 'bin/lrlab.js', 'sweep', '--lr', '0.1,0.01', '--momentum', '0', '--epochs', '3', '--workers', '2', '--out', join(tmp, 'sweep')];
+  // With a loader flag too (an empty --import), so that the worker is given an explicit execArgv
+  // without it, which the V8 flags make Node refuse: the fallback to inheriting them is what runs.
+  const args = ['--no-liftoff', '--max-old-space-size=512', '--import=data:text/javascript,', 'bin/lrlab.js', 'sweep', '--lr', '0.1,0.01', '--momentum', '0', '--epochs', '3', '--workers', '2', '--out', join(tmp, 'sweep')];
   const { stderr } = await run(process.execPath, args, { cwd: ROOT });
   expect(stderr).toMatch(/sweep \(pool, 2 at a time\): 2 trials in/);
 });

@@ -66,7 +66,7 @@ export async function runThreadWorker(init: ThreadInit, ready: () => void): Prom
  * every step.
  */
 function serve(backend: WasmBackend, shared: SharedState, views: StepViews, t: number): void {
-  const { control, parts, ranges } = shared;
+  const { control, parts } = shared;
   let seen = 0, step = 0, epochToken = 0;
   for (;;) {
     seen = waitChange(control, GEN, seen);
@@ -74,7 +74,7 @@ function serve(backend: WasmBackend, shared: SharedState, views: StepViews, t: n
     if (cmd === CMD_QUIT) return;
     if (cmd === CMD_GATHER) {
       // This thread's range of one optimizer slot, into gradient part 0 (threads.ts gatherSlots).
-      const n = backend.paramCount, from = Math.min(ranges[t], n), to = Math.min(ranges[t + 1], n);
+      const { from, to } = views;
       parts[0].subarray(from, to).set(backend.slot(control[GATHER_SLOT]).subarray(from, to));
       Atomics.add(control, GATHERED, 1);
       Atomics.notify(control, GATHERED);

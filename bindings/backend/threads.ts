@@ -151,6 +151,9 @@ export class StepViews {
   readonly #backend: WasmBackend;
   readonly #shared: SharedState;
   readonly #t: number;
+  /** The thread's own parameter range, [from, to) (ranges clamped to paramCount). */
+  readonly from: number;
+  readonly to: number;
   #buffer?: ArrayBufferLike;
   /** Its gradients of the ranges others own (all of them for threads ≥ 2, whose own part is not first in the sum). */
   publish: Copy[] = [];
@@ -166,20 +169,20 @@ export class StepViews {
     this.#backend = backend;
     this.#shared = shared;
     this.#t = t;
+    this.from = Math.min(shared.ranges[t], backend.paramCount);
+    this.to = Math.min(shared.ranges[t + 1], backend.paramCount);
   }
 
   /** The views, rebuilt if memory moved (reserving the scratch first: it may grow memory). */
   current(): this {
-    const n = this.#backend.paramCount, ranges = this.#shared.ranges;
-    this.scratch = this.#backend.scratch(Math.min(ranges[this.#t + 1], n) - Math.min(ranges[this.#t], n));
+    this.scratch = this.#backend.scratch(this.to - this.from);
     if (this.#backend.gradsView().buffer !== this.#buffer) this.#rebuild();
     return this;
   }
 
   // Apart from current(): a closure there would make every call allocate its context.
   #rebuild(): void {
-    const n = this.#backend.paramCount, { parts, params, ranges } = this.#shared, t = this.#t;
-    const from = Math.min(ranges[t], n), to = Math.min(ranges[t + 1], n);
+    const n = this.#backend.paramCount, { parts, params } = this.#shared, t = this.#t, { from, to } = this;
     const grads = this.#backend.gradsView(), own = this.#backend.paramsView();
     this.#buffer = grads.buffer;
     const around = (dst: Float32Array, src: Float32Array): Copy[] =>
@@ -218,11 +221,10 @@ export function threadStep(backend: WasmBackend, shared: SharedState, views: Ste
   arrive(control, ARRIVED);
   waitFor(control, ARRIVED, threads * (2 * step - 1));
 
-  const from = Math.min(ranges[t], backend.paramCount);
   if (v.first) v.first[0].set(v.first[1]);
   for (let u = 0; u < v.addends.length; u++) {
     v.scratch.set(v.addends[u]);
-    backend.addScratchToGrads(from, v.scratch);
+    backend.addScratchToGrads(v.from, v.scratch);
   }
   let sumSquares = 0;
   if (backend.optimizer.clipNorm !== 0) {

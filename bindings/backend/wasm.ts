@@ -181,7 +181,7 @@ export class WasmBackend implements Backend {
    */
   addScratchToGrads(from: number, scratch: Float32Array): void {
     const w = this.#wasm;
-    w.addFloats(w.gradsPtr() + 4 * from, scratch.byteOffset, scratch.length);
+    w.addFloats(this.gradsView().byteOffset + 4 * from, scratch.byteOffset, scratch.length); // the view's offset: no crossing per addition
   }
   /** grads() without a new view per call (a step must not allocate); rebuilt only when memory grew. */
   gradsView(): Float32Array {

@@ -10,9 +10,10 @@
 import { LrlabError } from '../errors.js';
 import { ThreadedBackend, type TrainingWorker, type TrainingWorkers } from '../backend/threads.js';
 import type { WasmBackend } from '../backend/wasm.js';
+import { hardwareConcurrency } from './web-worker-executor.js';
 
 const parked: Worker[] = [];
-const PARK_LIMIT = Math.max(1, (globalThis.navigator?.hardwareConcurrency || 2) - 1);
+const PARK_LIMIT = Math.max(1, hardwareConcurrency() - 1);
 
 const webWorkers: TrainingWorkers = {
   start: (init) => new Promise<TrainingWorker>((resolve, reject) => {

@@ -14,6 +14,14 @@
  * `node -e 0`, and are reported as medians and as multiples of `node -e 0`'s median in the same
  * run: the machine drifts and is often shared, and the ratio is what carries over.
  *
+ * Every process runs twice per round: without NODE_EXTRA_CA_CERTS (the headline: a user's machine
+ * normally does not set it, and with it every node process first loads the extra certificates, about
+ * 80 ms on a machine that points it at the system bundle) and with the environment as it is; each
+ * variant has its own `node -e 0` to divide by. When the variable is not set the two are the same
+ * processes and only one is run. It also times, inside a process, how long `await import('lrlab')`
+ * takes in the installed package, and this checkout's tsc output (dist/index.js, one module per
+ * source file) beside the bundle the package ships (build/node/lrlab.js).
+ *
  * Writes bench/results/startup.md (atomically) and prints it.
  * Usage: npm run bench:startup [-- --rounds 5]
  */
@@ -23,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { measure, median, type Peer } from './timing.js';
+import { measure, median, type Peer, type PeerTiming } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' } } });
@@ -55,13 +63,13 @@ function project(work: string, name: string, install: string[]): string {
 }
 
 /** A peer that runs one whole process; its check is the exit code (0 for every peer here). */
-function processPeer(name: string, command: string, args: string[], cwd: string, before?: () => void, stderr?: (text: string) => void): Peer {
+function processPeer(name: string, env: NodeJS.ProcessEnv, command: string, args: string[], cwd: string, before?: () => void, stderr?: (text: string) => void): Peer {
+  const childEnv = stderr ? { ...env, LRLAB_PHASES: '1' } : env;
   return {
     name,
     run() {
       before?.();
-      const env = stderr ? { ...process.env, LRLAB_PHASES: '1' } : process.env;
-      const result = spawnSync(command, args, { cwd, env, stdio: ['ignore', 'ignore', stderr ? 'pipe' : 'ignore'], encoding: 'utf8' });
+      const result = spawnSync(command, args, { cwd, env: childEnv, stdio: ['ignore', 'ignore', stderr ? 'pipe' : 'ignore'], encoding: 'utf8' });
       if (result.status !== 0) throw new Error(`${name} exited with ${result.status}`);
       stderr?.(result.stderr);
       return result.status;
@@ -104,6 +112,27 @@ function phaseRows(runs: Phases[]): string[] {
   ];
 }
 
+const CA_CERTS = 'NODE_EXTRA_CA_CERTS';
+
+/**
+ * The environments every process runs in: without NODE_EXTRA_CA_CERTS first (the headline), then, when
+ * this environment sets it, as it is. With it set, node reads and parses those certificates before it runs anything.
+ */
+function environments(): { name: string; label: string; env: NodeJS.ProcessEnv }[] {
+  const { [CA_CERTS]: certs, ...without } = process.env;
+  if (certs === undefined) return [{ name: `${CA_CERTS} not set`, label: `${CA_CERTS} not set (this environment does not set it)`, env: process.env }];
+  return [
+    { name: `without ${CA_CERTS}`, label: `without ${CA_CERTS} (as on a machine that does not set it)`, env: without },
+    { name: 'environment as it is', label: `the environment as it is, which sets ${CA_CERTS}`, env: process.env },
+  ];
+}
+
+/** Milliseconds of `await import(specifier)` inside a fresh node process started in `cwd`. */
+function importMs(specifier: string, cwd: string, env: NodeJS.ProcessEnv): number {
+  const script = `const t = performance.now(); await import(${JSON.stringify(specifier)}); process.stdout.write(String(performance.now() - t));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd, env, encoding: 'utf8' }));
+}
+
 /** The default sweep's report rendered from its recorded results by the built library: the first render (what a command pays) and 5 more. */
 async function renderTimes(dir: string): Promise<{ trials: number; bytes: number; firstMs: number; medianMs: number }> {
   const load = (path: string) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
@@ -121,7 +150,7 @@ async function renderTimes(dir: string): Promise<{ trials: number; bytes: number
   return { trials: results.length, bytes, firstMs: times[0]!, medianMs: rest[2]! };
 }
 
-for (const script of ['build:dist', 'build:worker', 'build:cli', 'build:browser']) sh('npm', ['run', '--silent', script], ROOT);
+for (const script of ['build:dist', 'build:node', 'build:worker', 'build:cli', 'build:browser']) sh('npm', ['run', '--silent', script], ROOT);
 const work = mkdtempSync(join(tmpdir(), 'lrlab-startup-'));
 try {
   const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as [{ filename: string; size: number; unpackedSize: number }];
@@ -138,38 +167,57 @@ try {
   cpSync(defaultSweep, sweepCopy, { recursive: true });
   const node = process.execPath;
   const lrlab = join(app, 'node_modules/lrlab/bin/lrlab.js');
-  const phaseRuns: Phases[] = [];
-
-  const timings = await measure([
-    processPeer('node -e 0', node, ['-e', '0'], app),
-    processPeer('lrlab --help', node, [lrlab, '--help'], app),
-    processPeer(`node -e "import('lrlab')"`, node, ['-e', `import('lrlab')`], app),
-    processPeer('lrlab report (default sweep)', node, [lrlab, 'report', sweepCopy], app),
-    processPeer('npm start (default sweep, from empty)', 'npm', ['start', '--silent'], ROOT, clean, (text) => phaseRuns.push(phasesOf(text))),
+  const variants = environments();
+  const phaseRuns = variants.map(() => [] as Phases[]);
+  const peers = variants.flatMap(({ env }, v) => [
+    processPeer('node -e 0', env, node, ['-e', '0'], app),
+    processPeer('lrlab --help', env, node, [lrlab, '--help'], app),
+    processPeer(`node -e "import('lrlab')"`, env, node, ['-e', `import('lrlab')`], app),
+    processPeer('lrlab report (default sweep)', env, node, [lrlab, 'report', sweepCopy], app),
+    processPeer('npm start (default sweep, from empty)', env, 'npm', ['start', '--silent'], ROOT, clean, (text) => phaseRuns[v]!.push(phasesOf(text))),
     // npm's own share of `npm start`: a built-in script that starts no lrlab code.
-    processPeer('npm run env (npm alone, no lrlab)', 'npm', ['run', 'env', '--silent'], ROOT),
-  ], rounds);
+    processPeer('npm run env (npm alone, no lrlab)', env, 'npm', ['run', 'env', '--silent'], ROOT),
+  ]);
+  const timings = await measure(peers, rounds);
+  const perVariant = peers.length / variants.length;
+  const of = (v: number) => timings.slice(v * perVariant, (v + 1) * perVariant);
+
+  const imports = [
+    { what: "`await import('lrlab')` in the installed package (build/node/lrlab.js, one file)", cwd: app, specifier: 'lrlab' },
+    { what: "this checkout's build/node/lrlab.js (the same bundle)", cwd: ROOT, specifier: pathToFileURL(join(ROOT, 'build/node/lrlab.js')).href },
+    { what: "this checkout's dist/index.js (tsc's output, one module per source file; not shipped)", cwd: ROOT, specifier: pathToFileURL(join(ROOT, 'dist/index.js')).href },
+  ].map((peer) => ({ ...peer, ms: [] as number[] }));
+  for (let r = 0; r < rounds; r++) for (const peer of imports) peer.ms.push(importMs(peer.specifier, peer.cwd, variants[0]!.env));
 
   const render = await renderTimes(sweepCopy);
-  const base = timings[0]!.medianMs;
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  const cell = (t: PeerTiming, base: number) => `${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)} | ${(t.medianMs / base).toFixed(2)}`;
   const lines = [
     '## lrlab startup and install size',
     '',
     `Node ${process.version}; medians of ${rounds} whole-process runs per peer, interleaved with \`node -e 0\` in the same run.`,
     `Load average at the end: ${load} (2 cores); compare the ratios, not the milliseconds.`,
     '',
-    '| process | median ms | min ms | × node -e 0 |',
-    '|---|---:|---:|---:|',
-    ...timings.map((t) => `| ${t.name} | ${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)} | ${(t.medianMs / base).toFixed(2)} |`),
+    ...variants.map(({ label }, v) => `${v === 0 ? 'Headline' : 'Beside it'}: ${label}.`),
+    '',
+    `| process | ${variants.map((_, v) => (v === 0 ? 'median ms | min ms | × node -e 0' : 'as is: median ms | min ms | × node -e 0')).join(' | ')} |`,
+    `|---|${variants.map(() => '---:|---:|---:|').join('')}`,
+    ...of(0).map((t, i) => `| ${t.name} | ${variants.map((_, v) => cell(of(v)[i]!, of(v)[0]!.medianMs)).join(' | ')} |`),
+    '',
+    `Importing the library inside one process (\`performance.now()\` around \`await import(…)\` in a fresh node, ${variants[0]!.name}; medians of ${rounds}):`,
+    '',
+    '| import | median ms | min ms |',
+    '|---|---:|---:|',
+    ...imports.map(({ what, ms }) => `| ${what} | ${median(ms).toFixed(1)} | ${Math.min(...ms).toFixed(1)} |`),
     '',
     `\`npm install lrlab\` (the packed ${packed[0].filename}, ${mb(packed[0].size)} MB packed, ${mb(packed[0].unpackedSize)} MB unpacked), production dependencies only, no optional peers:`,
     `**${mb(size.bytes)} MB in ${size.packages} package${size.packages === 1 ? '' : 's'}** (earlier: 46 MB in 103 packages with tsx and the queue packages, then 20.3 MB in 80 with Vega-Lite).`,
     '',
-    `Where npm start's time goes, as the command marks it (LRLAB_PHASES=1) in the same ${rounds} runs; the rest of npm start is npm's own start (\`npm run env\` above) and node's exit:`,
+    `Where npm start's time goes, as the command marks it (LRLAB_PHASES=1) in the same ${rounds} runs (${variants[0]!.name}); the rest of npm start is npm's own start (\`npm run env\` above) and node's exit:`,
     '',
-    ...phaseRows(phaseRuns.slice(-rounds)),
+    ...phaseRows(phaseRuns[0]!.slice(-rounds)),
+    ...(variants.length > 1 ? ['', `With the environment as it is, the CLI had been imported at ${median(phaseRuns[1]!.slice(-rounds).map((p) => p.imported)).toFixed(0)} ms and the report written at ${median(phaseRuns[1]!.slice(-rounds).map((p) => p.report)).toFixed(0)} ms (medians).`] : []),
     '',
     `Rendering the default sweep's report.html (${render.trials} trials, ${(render.bytes / 1024).toFixed(0)} KiB) in this process: first render ${render.firstMs.toFixed(0)} ms, then a median of ${render.medianMs.toFixed(0)} ms over 5.`,
     // Recorded, not measured here: Vega-Lite is no longer installed. The README says how it was measured.

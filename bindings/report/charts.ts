@@ -20,7 +20,7 @@ import { axisNamer, compareValues, downsampleIndices, formatValue } from './util
 import type { Chart } from './svg/chart.js';
 import { smallMultiples } from './svg/grid.js';
 import type { LegendEntry } from './svg/legend.js';
-import { label, labelWidth, line, marks } from './svg/marks.js';
+import { label, labelWidth, lineXY, marks } from './svg/marks.js';
 import { plot } from './svg/plot.js';
 import { linearScale, linearTicks, logScale, type Scale } from './svg/scale.js';
 import { COLORS, DASHED, paletteOf } from './svg/theme.js';
@@ -106,9 +106,16 @@ export function lossClamp(curves: number[][]): Clamp {
 
 export const epochsOf = (h: History): number[] => h.loss.map((_, i) => h.epoch?.[i] ?? i);
 
-/** The points of a series in pixels, downsampled to `max`; `y` maps a value (or NaN to leave a gap). */
-export function seriesPoints(xs: number[], ys: ArrayLike<number>, max: number, x: Scale, y: (v: number) => number): Array<[number, number]> {
-  return downsampleIndices(ys, max).map((i) => [x(xs[i]!), y(ys[i]!)] as [number, number]);
+/** The points of a series in pixels (for lineXY), downsampled to `max`; `y` maps a value (or NaN to leave a gap). */
+export function seriesPixels(xs: number[], ys: ArrayLike<number>, max: number, x: Scale, y: (v: number) => number): { xs: number[]; ys: number[] } {
+  const keep = downsampleIndices(ys, max);
+  const pxs: number[] = [], pys: number[] = [];
+  for (let j = 0; j < keep.length; j++) {
+    const i = keep[j]!;
+    pxs.push(x(xs[i]!));
+    pys.push(y(ys[i]!));
+  }
+  return { xs: pxs, ys: pys };
 }
 
 /** Train solid, validation dashed, in the two series colours. */
@@ -247,8 +254,8 @@ function curveGrid(input: GridChartInput, metric: Metric, y: (height: number) =>
         const epochs = epochsOf(r.history);
         series(r.history).forEach((ys, k) => {
           if (!ys?.length) return;
-          const pts = seriesPoints(epochs, ys, maxPoints, x, (v) => (metric === 'loss' || Number.isFinite(v) ? yScale(value(v)) : NaN));
-          lines += line(pts, { color: k ? COLORS.validation : COLORS.train, width: 1.6, dash: k ? '5 2' : undefined, series: `${r.id} ${k ? 'validation' : 'train'}` });
+          const pts = seriesPixels(epochs, ys, maxPoints, x, (v) => (metric === 'loss' || Number.isFinite(v) ? yScale(value(v)) : NaN));
+          lines += lineXY(pts.xs, pts.ys, { color: k ? COLORS.validation : COLORS.train, width: 1.6, dash: k ? '5 2' : undefined, series: `${r.id} ${k ? 'validation' : 'train'}` });
         });
       }
       return marks('line', lines) + marks('text', cellLabels(trials, input, width, height, metric === 'loss'));
@@ -303,6 +310,17 @@ function lrScaleOf(lo: number, hi: number, height: number, log: () => boolean): 
   return valueScale(lo, hi, height, log(), { pad: 1.4, zero: false, ticks: 5 });
 }
 
+/** The pixels of values on a scale; a value equal to the one before is not mapped again (an LR holds for many epochs). */
+function pixels(values: number[], scale: Scale): number[] {
+  const out: number[] = [];
+  let last = NaN, at = NaN;
+  for (const v of values) {
+    if (v !== last) { last = v; at = scale(v); }
+    out.push(at);
+  }
+  return out;
+}
+
 /** The LR of each trial against the epoch, log y, coloured by the swept value; one panel per row of the grid. */
 export function scheduleChart(input: GridChartInput): Chart | null {
   const layout = gridLayout(input.results, input.axes, input.axis);
@@ -327,7 +345,7 @@ export function scheduleChart(input: GridChartInput): Chart | null {
   const draw = (x: Scale, y: Scale, row: string | null) => marks('line', series
     .filter((s) => row === null || layout.row(s.r) === row)
     // Per-epoch LRs hold for the whole epoch (steps); per-step LRs are drawn as they are (downsampled).
-    .map((s) => line(s.x.map((v, i) => [x(v), y(s.y[i]!)]), { color: colors.get(layout.col(s.r))!, width: 1.8, step: !s.perStep, series: s.r.id }))
+    .map((s) => lineXY(pixels(s.x, x), pixels(s.y, y), { color: colors.get(layout.col(s.r))!, width: 1.8, step: !s.perStep, series: s.r.id }))
     .join(''));
   const side = { title: layout.colTitle, entries };
   if (layout.rows.length <= 1) {

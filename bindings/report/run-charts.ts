@@ -1,11 +1,11 @@
 /** The charts of one run (the train report): loss, accuracy and LR against the epoch. */
 import type { History } from '../history.js';
 import { maxOf, minOf } from '../extent.js';
-import { MAX_POINTS, TRAIN_VALIDATION, epochScale, epochsOf, lossClamp, lrScale, lrSeries, percent, seriesPoints, valueScale } from './charts.js';
+import { MAX_POINTS, TRAIN_VALIDATION, epochScale, epochsOf, lossClamp, lrScale, lrSeries, percent, seriesPixels, valueScale } from './charts.js';
 import { downsampleIndices } from './util.js';
 import type { Chart } from './svg/chart.js';
 import { text } from './svg/element.js';
-import { line, marks, rule, symbol } from './svg/marks.js';
+import { line, lineXY, marks, rule, symbol } from './svg/marks.js';
 import { plot } from './svg/plot.js';
 import { linearScale, type Scale } from './svg/scale.js';
 import { COLORS, DASHED } from './svg/theme.js';
@@ -21,9 +21,9 @@ function curves(h: History, series: [number[] | undefined, number[] | undefined]
   series.forEach((ys, k) => {
     if (!ys?.length) return;
     const color = k ? COLORS.validation : COLORS.train;
-    const pts = seriesPoints(xs, ys, MAX_POINTS * 2, x, y);
-    out += line(pts, { color, width: 2, dash: k ? DASHED : undefined, series: k ? 'validation' : 'train' });
-    if (ys.length < 12) for (const [px, py] of pts) if (Number.isFinite(py)) dots += symbol(px, py, 'circle', 3, { fill: color });
+    const pts = seriesPixels(xs, ys, MAX_POINTS * 2, x, y);
+    out += lineXY(pts.xs, pts.ys, { color, width: 2, dash: k ? DASHED : undefined, series: k ? 'validation' : 'train' });
+    if (ys.length < 12) pts.ys.forEach((py, i) => { if (Number.isFinite(py)) dots += symbol(pts.xs[i]!, py, 'circle', 3, { fill: color }); });
   });
   return marks('line', out) + marks('symbol', dots);
 }

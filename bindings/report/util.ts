@@ -118,7 +118,11 @@ export function trialNumbers(result: TrialResult): TrialNumbers {
  */
 export function downsampleIndices(values: ArrayLike<number>, maxPoints: number): number[] {
   const n = values.length;
-  if (n <= maxPoints) return Array.from({ length: n }, (_, i) => i);
+  if (n <= maxPoints) {
+    const all: number[] = [];
+    for (let i = 0; i < n; i++) all.push(i);
+    return all;
+  }
   const buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
   const out: number[] = [0];
   const key = (i: number) => (Number.isFinite(values[i]) ? values[i] : Infinity);

@@ -23,7 +23,9 @@ type Attrs = Record<string, string | number | undefined | null | false>;
 /** One element; attributes that are undefined, null or false are left out; content is already SVG. */
 export function tag(name: string, attrs: Attrs, content?: string): string {
   let out = `<${name}`;
-  for (const [k, v] of Object.entries(attrs)) {
+  // for…in visits a plain object's keys in the order Object.entries does, without an array per element.
+  for (const k in attrs) {
+    const v = attrs[k];
     if (v === undefined || v === null || v === false) continue;
     out += ` ${k}="${typeof v === 'number' ? px(v) : esc(v)}"`;
   }

@@ -23,21 +23,32 @@ export interface LineOptions {
 
 /** A polyline through the points; a non-finite coordinate breaks it. Empty when fewer than one point is drawable. */
 export function line(points: Array<[number, number]>, o: LineOptions): string {
+  return lineXY(points.map((p) => p[0]), points.map((p) => p[1]), o);
+}
+
+/**
+ * line() of the points (xs[i], ys[i]), in pixels: the form of the long series (a trial's curve,
+ * its LR), which need no [x, y] pair per point.
+ */
+export function lineXY(xs: ArrayLike<number>, ys: ArrayLike<number>, o: LineOptions): string {
   let d = '';
   let open = false;
   // A step line through equal values is one horizontal run: a constant LR is one segment, not one per epoch
   // (and only the x where the run ends is written, so only that one is formatted).
-  let lastY = '', runTo: number | undefined;
+  let lastY = '', lastPy = NaN, runTo: number | undefined;
   const endRun = () => { if (runTo !== undefined) d += `H${px(runTo)}`; runTo = undefined; };
-  for (const [x, y] of points) {
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!, y = ys[i]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) { endRun(); open = false; continue; }
-    const sy = px(y);
+    // The same pixel as the last point's is the same text: not formatted again.
+    const sy = y === lastPy ? lastY : px(y);
     if (!open) d += `M${px(x)},${sy}`;
     else if (!o.step) d += `L${px(x)},${sy}`;
     else if (sy === lastY) runTo = x;
     else { d += `H${px(x)}V${sy}`; runTo = undefined; }
     open = true;
     lastY = sy;
+    lastPy = y;
   }
   endRun();
   if (!d) return '';

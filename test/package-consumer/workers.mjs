@@ -1,6 +1,6 @@
 // Plain Node, no loader: what the root entry finds beside itself in the installed package: a sweep on
-// the pool's worker threads, a threaded fit, the relaxed wasm next to the default one (run with
-// --experimental-wasm-relaxed-simd, which Node 20 needs for it), and the lrlab/pool-worker entry.
+// the pool's worker threads, a threaded fit, the relaxed wasm next to the default one (Node 20 needs
+// --experimental-wasm-relaxed-simd for it), and the lrlab/pool-worker entry.
 // Prints what each produced, as JSON.
 import { Worker } from 'node:worker_threads';
 import { Model, PoolExecutor, TUTORIAL_EXPERIMENT, blobs, relaxedSimdSupported, relaxedWasmModule, runSweep, splitAt, validateSweep } from 'lrlab';
@@ -18,7 +18,7 @@ const model = await Model.create({
 });
 const threaded = await model.fit(train, { epochs: 3, batchSize: 50, threads: 2, validationData: test });
 
-if (!relaxedSimdSupported()) throw new Error('run with --experimental-wasm-relaxed-simd');
+if (!relaxedSimdSupported()) throw new Error('this engine lacks relaxed SIMD: on Node 20 run with --experimental-wasm-relaxed-simd');
 const relaxed = await relaxedWasmModule();
 
 const worker = new Worker(new URL(import.meta.resolve('lrlab/pool-worker')));

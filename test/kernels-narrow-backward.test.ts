@@ -4,8 +4,10 @@
 // f32 operations of the separate passes it replaces: dW1 = Hᵀ·dZ1,
 // dZ0 = dZ1·W1ᵀ masked by H > 0, dW0 = Xᵀ·dZ0 and db0 = Σ_rows dZ0,
 // each from +0 with its terms in order. Bit-identical for every m and n, on
-// hidden widths that take every tail lane, and nothing written outside the
-// three outputs. (test/narrow-pair-agreement.test.ts trains whole networks
+// hidden widths that take every tail lane, with exact zeros of both signs in
+// every input (the pass starts dZ0 from its first product, not from +0), and
+// nothing written outside the three outputs; references with a deliberate
+// fault must not match. (test/narrow-pair-agreement.test.ts trains whole networks
 // through it against the js backend.)
 import { expect, it } from 'vitest';
 import { instantiate } from '../bindings/backend/wasm-module.js';
@@ -28,9 +30,14 @@ const bits = (x: Float32Array) => Array.from(new Uint32Array(x.buffer, x.byteOff
 
 interface Shape { rows: number; m: number; hidden: number; n: number }
 
-function reference(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32Array, { rows, m, hidden, n }: Shape) {
+/** Deliberate faults for the reference, each one a kernel could plausibly have: the test must see them. */
+type Fault = 'none' | 'rows reversed' | 'mask at H ≥ 0' | 'sums from −0';
+
+function reference(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32Array, { rows, m, hidden, n }: Shape, fault: Fault = 'none') {
   const gw1 = new Float32Array(hidden * n), gw0 = new Float32Array(m * hidden), gb0 = new Float32Array(hidden);
   const dz = new Float32Array(rows * hidden);
+  const from = fault === 'sums from −0' ? -0 : 0;
+  const row = (k: number) => (fault === 'rows reversed' ? rows - 1 - k : k);
   for (let j = 0; j < hidden; j++) {
     for (let c = 0; c < n; c++) {
       let s = 0;
@@ -40,15 +47,15 @@ function reference(x: Float32Array, h: Float32Array, d: Float32Array, w: Float32
     for (let r = 0; r < rows; r++) {
       let s = 0;
       for (let c = 0; c < n; c++) s = f32(s + f32(d[r * n + c] * w[j * n + c]));
-      dz[r * hidden + j] = h[r * hidden + j] > 0 ? s : 0;
+      dz[r * hidden + j] = h[r * hidden + j] > 0 || (fault === 'mask at H ≥ 0' && h[r * hidden + j] >= 0) ? s : 0;
     }
     for (let i = 0; i < m; i++) {
-      let s = 0;
-      for (let r = 0; r < rows; r++) s = f32(s + f32(x[r * m + i] * dz[r * hidden + j]));
+      let s = from;
+      for (let k = 0; k < rows; k++) s = f32(s + f32(x[row(k) * m + i] * dz[row(k) * hidden + j]));
       gw0[i * hidden + j] = s;
     }
-    let s = 0;
-    for (let r = 0; r < rows; r++) s = f32(s + dz[r * hidden + j]);
+    let s = from;
+    for (let k = 0; k < rows; k++) s = f32(s + dz[row(k) * hidden + j]);
     gb0[j] = s;
   }
   return [gw1, gw0, gb0];
@@ -90,5 +97,19 @@ it('backwardNarrowPair gives the separate passes\' bits for m, n = 1 … 4 and e
         }
       }
     }
+  }
+});
+
+it('the comparison catches a faulty pass: rows summed in reverse, relu\'s mask letting H = +0 through, sums from −0', () => {
+  for (const fault of ['rows reversed', 'mask at H ≥ 0', 'sums from −0'] as const) {
+    let caught = false;
+    for (const [m, n, hidden, rows] of [[2, 3, 50, 1], [2, 3, 50, 32], [4, 4, 13, 5], [1, 1, 7, 3]]) {
+      const shape = { rows, m, hidden, n }, seed = 77 * hidden + rows;
+      const x = random(rows * m, seed), d = random(rows * n, seed + 2), w = random(hidden * n, seed + 3);
+      const h = random(rows * hidden, seed + 1).map((v) => (v > 0 ? v : 0));
+      const faulty = reference(x, h, d, w, shape, fault);
+      caught ||= onWasm(x, h, d, w, shape).some((got, q) => bits(got.c).some((b, i) => b !== bits(faulty[q])[i]));
+    }
+    expect(caught, fault).toBe(true);
   }
 });

@@ -64,3 +64,43 @@ describe.each(SHAPES.flatMap(([k, n]) => [1, 3, 50].map((h) => [k, h, n] as cons
     model.dispose();
   });
 });
+
+// The equality above sees the order of the f32 operations: the unfused path of the same network
+// with its classes reversed (W2's columns, b2 and the targets; the same loss in exact arithmetic)
+// gives other bits on some of the row counts, so a fused kernel that summed the classes in another
+// order, or took one too many, would not pass.
+it('a kernel that sums the classes in another order is told apart', async () => {
+  let caught = 0;
+  for (const [inputs, classes] of SHAPES.filter(([, n]) => n > 2)) {
+    const model = await Model.create({
+      backend: 'wasm', seed: 3,
+      model: { inputs, layers: [{ units: 50, activation: 'relu', init: 'he_uniform' }, { units: classes, activation: 'softmax' }], loss: 'categorical_crossentropy' },
+    });
+    const b = model.internals;
+    b.setBatchCapacity(32);
+    const params = b.params(), w2 = inputs * 50 + 50, b2 = w2 + 50 * classes;
+    const rng = createRng(11, 3);
+    for (let i = 0; i < params.length; i++) params[i] += 0.3 * rng.normal();
+    const fused = ROWS.map((rows) => {
+      const { x, y } = data(rows, inputs, classes, 1, true, rows);
+      b.setData(TRAIN, x, y, rows);
+      return b.evaluate(TRAIN).lossSum / rows;
+    });
+    const reverse = (v: Float32Array, at: number, count: number) => { // `count` rows of `classes` floats from `at`
+      for (let r = 0; r < count; r++) v.subarray(at + r * classes, at + (r + 1) * classes).reverse();
+    };
+    const now = b.params(); // a fresh view: setData may have grown the memory
+    reverse(now, w2, 50);
+    reverse(now, b2, 1);
+    ROWS.forEach((rows, i) => {
+      const { x, y } = data(rows, inputs, classes, 1, true, rows);
+      reverse(y, 0, rows);
+      b.setData(TRAIN, x, y, rows);
+      const reversed = b.computeGradients(TRAIN, 0, rows);
+      expect(Math.abs(reversed - fused[i])).toBeLessThan(1e-5 * Math.abs(fused[i])); // the same loss, to rounding
+      if (reversed !== fused[i]) caught++;
+    });
+    model.dispose();
+  }
+  expect(caught).toBeGreaterThan(0);
+});

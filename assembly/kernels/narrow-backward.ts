@@ -8,8 +8,9 @@
 // the last three in one pass over the batch per 4 hidden units (C's lanes):
 // dZ0 is never stored, where three kernels each reloaded what the one before
 // wrote. Every cell gets the same f32 operations in the same order as in
-// those kernels (from +0, then the rows in order; dZ0 from +0, then the
-// classes in order). dW1 stays a pass of its own: its accumulators beside
+// those kernels (from +0, then the rows in order; dZ0 from its first product
+// instead of +0 plus it: only the sign of a zero can differ, and no sum of
+// dZ0's terms from +0 can tell). dW1 stays a pass of its own: its accumulators beside
 // these spill registers to the stack, for no gain (the pass is bound by its
 // arithmetic, not by loads).
 import { madd, putLanes } from './gemm';
@@ -48,7 +49,9 @@ function lowerPassN(gw: usize, gb: usize, x: usize, h: usize, d: usize, w: usize
     let g0 = zero, g1 = zero, b = zero;
     let hp = h + jb, xp = x;
     for (let dp = d; dp < end; dp += rowD, xp += rowX, hp += rowH) {
-      let dz = madd(zero, v128.load32_splat(dp), w0);
+      // From the first product, not +0 plus it: only a −0 differs (+0 there), and the sums below, from +0,
+      // never hold −0, so adding −0 or +0 to them gives the same bits.
+      let dz = f32x4.mul(v128.load32_splat(dp), w0);
       if (n > 1) dz = madd(dz, v128.load32_splat(dp, 4), w1);
       if (n > 2) dz = madd(dz, v128.load32_splat(dp, 8), w2);
       if (n > 3) dz = madd(dz, v128.load32_splat(dp, 12), w3);

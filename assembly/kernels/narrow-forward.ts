@@ -14,9 +14,9 @@
 // (c = bias; c += a_k*b_k for k in order; relu as pmax(0, c), as gemm.ts's
 // put), so the bits are those of the unfused path.
 import { madd } from './gemm';
-import { exp4 } from './exp';
+import { exp4, exp4Ordinary, expSpecial } from './exp';
 import { PAIR_MAX } from './narrow-backward';
-import { log4 } from './log';
+import { log4, log4Ordinary } from './log';
 
 /** Right predictions of the last pairCrossEntropy call. */
 export let narrowCorrect: i32 = 0;
@@ -84,9 +84,7 @@ function pairBlock(total: f64, x: usize, y: usize, i: i32, m: i32, inputs: i32, 
     if (wide || classes > 2) c2 = madd(c2, h, v128.load32_splat(p, 28));
     if (wide) c3 = madd(c3, h, v128.load32_splat(p, 32));
   }
-  const zs = end; // the class vectors, for the loss's loops over classes
-  v128.store(zs, c0); v128.store(zs, c1, 16); v128.store(zs, c2, 32); v128.store(zs, c3, 48);
-  return crossEntropy4(total, zs, y + <usize>i * <usize>classes * 4, min(4, m - i), classes, s1, s2, s3);
+  return classLoss(total, c0, c1, c2, c3, y + <usize>i * <usize>classes * 4, min(4, m - i), classes, s1, s2, s3);
 }
 
 // Lane q = the f32 at p_q.
@@ -98,42 +96,55 @@ function gather(p0: usize, p1: usize, p2: usize, p3: usize): v128 {
   return v128.load32_lane(p3, v, 3);
 }
 
-// Rows of logits as class vectors at zs (class j at zs + 16j, row s_q in lane q,
-// s_0 = 0) and targets at y (`cols` floats a row) → `total` plus the first
-// `rows` rows' losses in row order: losses.ts softmaxCrossEntropy4's f32
-// operations per lane (those of softmaxCrossEntropy4x3 too), leaving out the
-// softmax division and the gradient. narrowCorrect counts the right predictions.
-function crossEntropy4(total: f64, zs: usize, y: usize, rows: i32, cols: i32, s1: i32, s2: i32, s3: i32): f64 {
-  const row = <usize>cols << 2, p1 = y + <usize>s1 * row, p2 = y + <usize>s2 * row, p3 = y + <usize>s3 * row;
-  let top = v128.load(zs), yTop = gather(y, p1, p2, p3), m = top;
-  let best = i32x4.splat(0), bestY = best;
-  for (let j = 1; j < cols; j++) {
-    const o = <usize>j << 2;
-    const zj = v128.load(zs + (o << 2)), yj = gather(y + o, p1 + o, p2 + o, p3 + o);
-    m = f32x4.max(m, zj);
-    const up = f32x4.gt(zj, top), upY = f32x4.gt(yj, yTop);
-    best = v128.bitselect(i32x4.splat(j), best, up);
-    top = v128.bitselect(zj, top, up);
-    bestY = v128.bitselect(i32x4.splat(j), bestY, upY);
-    yTop = v128.bitselect(yj, yTop, upY);
-  }
+// The exponents x_j = z_j − max of classLoss, class j at XS + 16j.
+const XS = memory.data(64, 16);
+
+// Class vectors z_j (row s_q in lane q, s_0 = 0) and targets at y (`classes` floats a row) →
+// `total` plus the first `rows` rows' losses in row order: losses.ts softmaxCrossEntropy4's f32
+// operations per lane (those of softmaxCrossEntropy4x3 too), leaving out the softmax division and
+// the gradient. narrowCorrect counts the right predictions. Past the real classes z and y repeat
+// class 0, which neither arg max takes (a tie keeps the first) nor the maximum sees; masks keep
+// them out of the loss, and the sum of exponentials stops at the last real class.
+function classLoss(total: f64, z0: v128, z1: v128, z2: v128, z3: v128, y: usize, rows: i32, classes: i32, s1: i32, s2: i32, s3: i32): f64 {
+  const row = <usize>classes << 2, p1 = y + <usize>s1 * row, p2 = y + <usize>s2 * row, p3 = y + <usize>s3 * row;
+  const zero = f32x4.splat(0), y0 = gather(y, p1, p2, p3);
+  let y1 = y0, y2 = y0, y3 = y0;
+  if (classes > 1) y1 = gather(y + 4, p1 + 4, p2 + 4, p3 + 4); else z1 = z0;
+  if (classes > 2) y2 = gather(y + 8, p1 + 8, p2 + 8, p3 + 8); else z2 = z0;
+  if (classes > 3) y3 = gather(y + 12, p1 + 12, p2 + 12, p3 + 12); else z3 = z0;
+  let best = i32x4.splat(0), bestY = best, top = z0, yTop = y0;
+  const m = f32x4.max(f32x4.max(f32x4.max(z0, z1), z2), z3);
+  best = pick(best, 1, z1, top); top = up(z1, top); bestY = pick(bestY, 1, y1, yTop); yTop = up(y1, yTop);
+  best = pick(best, 2, z2, top); top = up(z2, top); bestY = pick(bestY, 2, y2, yTop); yTop = up(y2, yTop);
+  best = pick(best, 3, z3, top); bestY = pick(bestY, 3, y3, yTop);
   narrowCorrect += <i32>popcnt(i32x4.bitmask(i32x4.eq(best, bestY)) & ((1 << rows) - 1));
-  let sum = f32x4.splat(0);
-  for (let j = 0; j < cols; j++) {
-    const x = f32x4.sub(v128.load(zs + (<usize>j << 4)), m);
-    sum = f32x4.add(sum, exp4(x));
+  const x0 = f32x4.sub(z0, m), x1 = f32x4.sub(z1, m), x2 = f32x4.sub(z2, m), x3 = f32x4.sub(z3, m);
+  v128.store(XS, x0); v128.store(XS, x1, 16); v128.store(XS, x2, 32); v128.store(XS, x3, 48);
+  const end = XS + (<usize>classes << 4);
+  let sum = f32x4.splat(0), logSum: v128;
+  // Lanes with a special exponent (a gap of 88 or more, NaN) take Mathf.exp; the rest has no branch.
+  if (v128.any_true(v128.or(v128.or(expSpecial(x0), expSpecial(x1)), v128.or(expSpecial(x2), expSpecial(x3))))) {
+    for (let p = XS; p < end; p += 16) sum = f32x4.add(sum, exp4(v128.load(p)));
+    logSum = log4(sum);
+  } else {
+    // From +0 in class order; one of the terms is 1, so the log has no special lane either.
+    for (let p = XS; p < end; p += 16) sum = f32x4.add(sum, exp4Ordinary(v128.load(p)));
+    logSum = log4Ordinary(sum);
   }
-  const logSum = log4(sum);
-  let loss = f32x4.splat(0);
-  for (let j = 0; j < cols; j++) {
-    const o = <usize>j << 2;
-    const yj = gather(y + o, p1 + o, p2 + o, p3 + o);
-    const term = f32x4.sub(loss, f32x4.mul(yj, f32x4.sub(f32x4.sub(v128.load(zs + (o << 2)), m), logSum)));
-    loss = v128.bitselect(term, loss, f32x4.ne(yj, f32x4.splat(0)));
-  }
+  const v1 = real(classes, 1), v2 = real(classes, 2), v3 = real(classes, 3);
+  let loss = v128.bitselect(f32x4.sub(zero, f32x4.mul(y0, f32x4.sub(x0, logSum))), zero, f32x4.ne(y0, zero));
+  loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y1, f32x4.sub(x1, logSum))), loss, v128.and(f32x4.ne(y1, zero), v1));
+  loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y2, f32x4.sub(x2, logSum))), loss, v128.and(f32x4.ne(y2, zero), v2));
+  loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y3, f32x4.sub(x3, logSum))), loss, v128.and(f32x4.ne(y3, zero), v3));
   total += <f64>f32x4.extract_lane(loss, 0);
   if (rows > 1) total += <f64>f32x4.extract_lane(loss, 1);
   if (rows > 2) total += <f64>f32x4.extract_lane(loss, 2);
   if (rows > 3) total += <f64>f32x4.extract_lane(loss, 3);
   return total;
 }
+
+// The arg max so far (index, value) after class j's v: the first largest, as a loop with > keeps it.
+@inline function pick(best: v128, j: i32, v: v128, top: v128): v128 { return v128.bitselect(i32x4.splat(j), best, f32x4.gt(v, top)); }
+@inline function up(v: v128, top: v128): v128 { return v128.bitselect(v, top, f32x4.gt(v, top)); }
+// All ones where class j is real.
+@inline function real(classes: i32, j: i32): v128 { return i32x4.splat(classes > j ? -1 : 0); }

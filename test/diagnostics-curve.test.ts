@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseCurve, CURVE_THRESHOLDS } from '../bindings/diagnostics/index.js';
-import { structureLimit } from '../bindings/diagnostics/curve.js';
+import { curveLabel, judgeCurve, measureCurve, structureLimit } from '../bindings/diagnostics/curve.js';
 import type { FitStatus, History } from '../bindings/history.js';
 import { createRng } from '../bindings/random.js';
 
@@ -232,5 +232,29 @@ describe('a curve still falling far above the best, by where its learning rate s
 
   it('is not called too slow above it (more LR would not help)', () => {
     expect(diagnoseCurve(curve, { referenceLoss: 0.2, aboveBest: true }).label).not.toBe('too_slow');
+  });
+});
+
+describe('a curve measured once, judged against several references (as analyzeSweep does)', () => {
+  const alternating = (n: number) => range(n).map((i) => (0.1 + 2.2 * Math.exp(-0.1 * i)) * (i % 2 ? 1.3 : 0.7));
+  const curves: Array<[string, History]> = [
+    ['good', hist(decay(50))],
+    ['diverged: a NaN', hist([...decay(5), NaN, 1])],
+    ['diverged: exploded', hist(range(10).map((i) => 2 ** i))],
+    ['oscillating', hist(alternating(60))],
+    ['too slow', hist(range(200).map((i) => 4 - i * 0.05 / 199))],
+    ['with validation', hist(decay(40), { valLoss: decay(40, 0.05) })],
+    ['empty', hist([])],
+  ];
+  const contexts = [{}, { referenceLoss: 0.05 }, { referenceLoss: 0.05, aboveBest: true }, { referenceLoss: 2 }];
+  it('gives diagnoseCurve\'s diagnosis for every context, and curveLabel its label', () => {
+    for (const [name, h] of curves) {
+      const measured = measureCurve(h);
+      for (const context of contexts) {
+        const expected = diagnoseCurve(structuredClone(h), context);
+        expect(judgeCurve(measured, context), `${name} ${JSON.stringify(context)}`).toEqual(expected);
+        expect(curveLabel(measured, context)).toBe(expected.label);
+      }
+    }
   });
 });

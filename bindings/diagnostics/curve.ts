@@ -101,18 +101,48 @@ export interface CurveContext {
 const SWING_CAP = 1e6;
 
 export function diagnoseCurve(history: History, context: CurveContext = {}): Diagnosis {
+  return judgeCurve(measureCurve(history), context);
+}
+
+/**
+ * What diagnoseCurve reads off a curve before it knows the best trial, so that a sweep
+ * measures each curve once and judges it twice (without the reference, then with it):
+ * `early`, the diagnosis of a curve that needs no judging (non-finite values, a diverged
+ * status, no epoch), or the measures the verdicts are taken on.
+ */
+export type CurveMeasures = { early: Diagnosis } | Measures;
+
+interface Measures {
+  early?: undefined;
+  n: number;
+  loss: number[];
+  val: number[] | undefined;
+  first: number;
+  final: number;
+  min: number;
+  argmin: number;
+  judged: number;
+  earlyIndex: number;
+  /** The numbers of every verdict, in their order; the reference's go between the two. */
+  shape: Record<string, number>;
+  oscillation: Record<string, number>;
+}
+
+const epochs = (k: number) => `${k} epoch${k === 1 ? '' : 's'}`;
+
+/** A diagnosis with the finite numbers only. */
+function diagnosis(label: CurveLabel, reason: string, numbers: Record<string, number>): Diagnosis {
+  const clean: Record<string, number> = {};
+  for (const [k, v] of Object.entries(numbers)) if (Number.isFinite(v)) clean[k] = v;
+  return { label, reason, numbers: clean };
+}
+
+export function measureCurve(history: History): CurveMeasures {
   const T = CURVE_THRESHOLDS;
   const loss = (history.loss ?? []).map(num);
   const val = history.valLoss && history.valLoss.length > 0 ? history.valLoss.map(num) : undefined;
   const n = loss.length;
-  const ref = context.referenceLoss;
-  const hasRef = typeof ref === 'number' && Number.isFinite(ref) && ref > 0;
-  const epochs = (k: number) => `${k} epoch${k === 1 ? '' : 's'}`;
-  const result = (label: CurveLabel, reason: string, numbers: Record<string, number>): Diagnosis => {
-    const clean: Record<string, number> = {};
-    for (const [k, v] of Object.entries(numbers)) if (Number.isFinite(v)) clean[k] = v;
-    return { label, reason, numbers: clean };
-  };
+  const early = (d: Diagnosis): CurveMeasures => ({ early: d });
 
   // --- 1. diverged: status or non-finite values -------------------------------------------
   const firstBadTrain = loss.findIndex((v) => !Number.isFinite(v));
@@ -130,38 +160,38 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     // validation loss there is a placeholder), so the event, not that NaN, is the cause.
     const event = history.status === 'diverged' ? history.events?.find((e) => e.kind === 'diverged') : undefined;
     if (event?.cause === 'guard') {
-      return result('diverged',
+      return early(diagnosis('diverged',
         `the divergence guard stopped the run in epoch ${n}: ${event.reason}` +
         (numbers.firstLoss !== undefined ? ` (the epoch loss started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
-        numbers);
+        numbers));
     }
     if (event?.cause === 'non_finite') {
       numbers.firstNonFiniteEpoch = n;
-      return result('diverged',
+      return early(diagnosis('diverged',
         `${event.reason} in epoch ${n} of ${n}` +
         (numbers.firstLoss !== undefined ? ` (the epoch loss started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
-        numbers);
+        numbers));
     }
     if (firstBad >= 0) {
       numbers.firstNonFiniteEpoch = firstBad + 1; // 1-based, as the CLI prints epochs
       const badValue = firstBad === firstBadTrain ? loss[firstBad]! : val![firstBad]!;
       const which = firstBad === firstBadTrain ? 'training loss' : 'validation loss';
-      return result('diverged',
+      return early(diagnosis('diverged',
         `the ${which} became ${String(badValue)} at epoch ${firstBad + 1} of ${n}` +
         (numbers.firstLoss !== undefined ? ` (it started at ${fmtLoss(numbers.firstLoss)})` : '') + ': diverged',
-        numbers);
+        numbers));
     }
-    return result('diverged',
+    return early(diagnosis('diverged',
       `training was stopped as diverged after ${epochs(n)}` +
       (event?.reason ? ` (${event.reason})` : '') +
       (numbers.lastFiniteLoss !== undefined ? `, last loss ${fmtLoss(numbers.lastFiniteLoss)}` : '') + ': diverged',
-      numbers);
+      numbers));
   }
 
   if (n === 0) {
-    return result('too_slow', `no epoch was recorded (status '${history.status}'), so the loss did not move: too slow`, {
+    return early(diagnosis('too_slow', `no epoch was recorded (status '${history.status}'), so the loss did not move: too slow`, {
       epochs: 0, relativeDrop: 0,
-    });
+    }));
   }
 
   // --- measurements --------------------------------------------------------------------------
@@ -186,17 +216,12 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     earlyIndex = loss.findIndex((v) => v <= target);
   }
   const earlyDropFraction = n > 1 ? earlyIndex / (n - 1) : 0;
-  const vsReference = hasRef ? judged / ref : NaN;
-  const far = hasRef && judged > T.farFromBest * ref;
 
-  const numbers: Record<string, number> = {
+  const shape: Record<string, number> = {
     epochs: n, firstLoss: first, finalLoss: final, minLoss: min, judgedFinalLoss: judged,
     relativeDrop, finalOverFirst, finalOverMin, giveBack, lastHalfImprovement, earlyDropFraction,
   };
-  if (hasRef) {
-    numbers.referenceLoss = ref;
-    numbers.vsReference = vsReference;
-  }
+  const oscillation: Record<string, number> = {};
 
   // Oscillation measures over the last half (at least the last 5 epochs).
   if (n >= T.minEpochsForOscillation) {
@@ -211,18 +236,48 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
     }
     const net = Math.abs(final - loss[start]!);
     const swing = net > 0 ? Math.min(variation / net, SWING_CAP) : variation > 0 ? SWING_CAP : 1;
-    numbers.riseFraction = rises / steps;
-    numbers.swing = swing;
-    numbers.oscillationEpochs = steps + 1;
-    numbers.rises = rises;
+    oscillation.riseFraction = rises / steps;
+    oscillation.swing = swing;
+    oscillation.oscillationEpochs = steps + 1;
+    oscillation.rises = rises;
     const { scatter, lag1 } = scatterAroundTrend(loss.slice(start));
-    numbers.scatter = scatter;
-    numbers.lag1 = lag1;
+    oscillation.scatter = scatter;
+    oscillation.lag1 = lag1;
   }
+
+  return { n, loss, val, first, final, min, argmin, judged, earlyIndex, shape, oscillation };
+}
+
+/** The diagnosis of a measured curve against the sweep's best trial (context). */
+export function judgeCurve(m: CurveMeasures, context: CurveContext = {}): Diagnosis {
+  return m.early ?? verdict(m, context, true);
+}
+
+/** The label alone, as judgeCurve gives it (no reason is written). */
+export function curveLabel(m: CurveMeasures, context: CurveContext = {}): CurveLabel {
+  return m.early ? m.early.label : verdict(m, context, false).label;
+}
+
+function verdict(m: Measures, context: CurveContext, withReason: boolean): Diagnosis {
+  const T = CURVE_THRESHOLDS;
+  const { n, loss, val, first, final, min, argmin, judged, earlyIndex } = m;
+  const { relativeDrop, finalOverFirst, finalOverMin, giveBack, lastHalfImprovement, earlyDropFraction } = m.shape;
+  const ref = context.referenceLoss;
+  const hasRef = typeof ref === 'number' && Number.isFinite(ref) && ref > 0;
+  const vsReference = hasRef ? judged / ref : NaN;
+  const far = hasRef && judged > T.farFromBest * ref;
+  const numbers: Record<string, number> = { ...m.shape };
+  if (hasRef) {
+    numbers.referenceLoss = ref;
+    numbers.vsReference = vsReference;
+  }
+  Object.assign(numbers, m.oscillation);
+  const result = (label: CurveLabel, reason: () => string, numbers: Record<string, number>): Diagnosis =>
+    diagnosis(label, withReason ? reason() : '', numbers);
 
   // --- 1. diverged: exploded or climbed back -----------------------------------------------
   if (finalOverFirst > T.explodeFactor) {
-    return result('diverged',
+    return result('diverged', () =>
       `the loss rose from ${fmtLoss(first)} to ${fmtLoss(final)} over ${epochs(n)} ` +
       `(${fmtRatio(finalOverFirst)} its first-epoch value, above the ${T.explodeFactor}× limit): diverged`,
       numbers);
@@ -230,13 +285,13 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   const valScale = val ? Math.max(val[0]!, first) : NaN;
   if (val && judged > T.explodeFactor * valScale) {
     numbers.valOverStart = judged / valScale;
-    return result('diverged',
+    return result('diverged', () =>
       `the validation loss rose from ${fmtLoss(val[0]!)} to ${fmtLoss(judged)} over ${epochs(n)} ` +
       `(${fmtRatio(numbers.valOverStart)} the larger of the first epoch's validation and training losses, above the ${T.explodeFactor}× limit): diverged`,
       numbers);
   }
   if (finalOverMin > T.climbBackFactor && giveBack >= T.climbBackShare) {
-    return result('diverged',
+    return result('diverged', () =>
       `the loss fell to ${fmtLoss(min)} at epoch ${argmin + 1} then climbed back to ${fmtLoss(final)} by epoch ${n} ` +
       `(${fmtRatio(finalOverMin)} its minimum, giving back ${fmtPct(giveBack)} of its progress): diverged`,
       numbers);
@@ -246,7 +301,7 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   if (numbers.riseFraction !== undefined && numbers.riseFraction >= T.riseFraction && numbers.swing! >= T.swing &&
       numbers.scatter! >= T.scatter && Math.abs(numbers.lag1!) >= structureLimit(numbers.oscillationEpochs!)) {
     const start = n - numbers.oscillationEpochs!;
-    return result('oscillating',
+    return result('oscillating', () =>
       `over the last ${epochs(numbers.oscillationEpochs!)} the loss rose by more than ${T.riseStep * 100}% in ` +
       `${numbers.rises} of ${numbers.oscillationEpochs! - 1} steps (${fmtPct(numbers.riseFraction)}), strayed ${fmtPct(Math.expm1(numbers.scatter!))} ` +
       `(RMS) from its smoothed trend in ${numbers.lag1! < 0 ? 'alternating' : 'lasting'} swings (lag-1 correlation ${numbers.lag1!.toFixed(2)}) and moved up and down ${fmtRatio(numbers.swing!)} its net change (from ${fmtLoss(loss[start]!)} to ${fmtLoss(final)})` +
@@ -258,13 +313,13 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   const change = relativeDrop >= 0 ? `fell ${fmtPct(relativeDrop)}` : `rose ${fmtPct(-relativeDrop)}`;
   const against = hasRef ? `${fmtRatio(vsReference)} the best trial's ${fmtLoss(ref)}` : '';
   if (relativeDrop < T.slowDrop) {
-    return result('too_slow',
+    return result('too_slow', () =>
       `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
       (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': too slow for this learning rate',
       numbers);
   }
   if (far && lastHalfImprovement >= T.flatLastHalf && !context.aboveBest) {
-    return result('too_slow',
+    return result('too_slow', () =>
       `loss was still falling at the end (${fmtPct(lastHalfImprovement)} over the last half, ${fmtPct(relativeDrop)} in all ` +
       `from ${fmtLoss(first)}) but ended at ${fmtLoss(judged)}, ${against}: too slow for this learning rate`,
       numbers);
@@ -272,7 +327,7 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
 
   // --- 4. plateaued_early -----------------------------------------------------------------------
   if (far) {
-    return result('plateaued_early',
+    return result('plateaued_early', () =>
       `loss made 80% of its drop by epoch ${earlyIndex + 1} of ${n} (${fmtPct(earlyDropFraction)} of the run, from ` +
       `${fmtLoss(first)} to ${fmtLoss(final)}), then improved only ${fmtPct(lastHalfImprovement)} over the last half, ` +
       `ending at ${fmtLoss(judged)}, ${against}: plateaued early`,
@@ -280,7 +335,7 @@ export function diagnoseCurve(history: History, context: CurveContext = {}): Dia
   }
 
   // --- 5. good --------------------------------------------------------------------------------------
-  return result('good',
+  return result('good', () =>
     `loss ${change} over ${epochs(n)} (from ${fmtLoss(first)} to ${fmtLoss(final)})` +
     (hasRef ? `, ending at ${fmtLoss(judged)}, ${against}` : '') + ': good',
     numbers);

@@ -8,12 +8,15 @@
 import type { History } from '../history.js';
 import type { TrialResult } from '../sweep/types.js';
 import { isFiniteNumber, num } from './stats.js';
-import { minOf } from '../extent.js';
 
 /** The per-epoch loss the trial is judged on: validation loss when recorded, else training loss. */
 export function judgedLossSeries(history: History): number[] {
-  const series = history.valLoss && history.valLoss.length > 0 ? history.valLoss : history.loss ?? [];
-  return series.map(num);
+  return judgedSeries(history).map(num);
+}
+
+/** judgedLossSeries as recorded (null where JSONL holds a non-finite loss), for readers of one value. */
+function judgedSeries(history: History): readonly unknown[] {
+  return history.valLoss && history.valLoss.length > 0 ? history.valLoss : history.loss ?? [];
 }
 
 /** True when the result has a curve to look at: not 'failed' and with a history. */
@@ -27,16 +30,17 @@ export function hasCurve(result: TrialResult): result is TrialResult & { history
  */
 export function finalLoss(result: TrialResult): number {
   if (!hasCurve(result)) return NaN;
-  const series = judgedLossSeries(result.history);
-  const last = series.length > 0 ? series[series.length - 1]! : NaN;
+  const series = judgedSeries(result.history);
+  const last = series.length > 0 ? num(series[series.length - 1]) : NaN;
   return Number.isFinite(last) ? last : NaN;
 }
 
 /** The lowest finite loss over the epochs (validation loss when recorded, else training); NaN when none. */
 export function bestLoss(result: TrialResult): number {
   if (!hasCurve(result)) return NaN;
-  const finite = judgedLossSeries(result.history).filter(isFiniteNumber);
-  return finite.length > 0 ? minOf(finite) : NaN;
+  let best = NaN;
+  for (const v of judgedSeries(result.history)) if (isFiniteNumber(v) && !(v >= best)) best = v;
+  return best;
 }
 
 /** The final accuracy (last validation accuracy, else last training accuracy); undefined when not recorded. */

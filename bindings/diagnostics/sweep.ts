@@ -66,7 +66,7 @@
  */
 import { LrlabError } from '../errors.js';
 import type { AxisValues, CurveLabel, Diagnosis, SensitivityPoint, SweepAnalysis, TrialResult } from '../sweep/types.js';
-import { diagnoseCurve } from './curve.js';
+import { curveLabel, judgeCurve, measureCurve } from './curve.js';
 import { bestLoss, finalAccuracy, finalLoss, hasCurve, judgedLossSeries } from './results.js';
 import { fmtAxisValue, fmtLoss, fmtPct, fmtValue, isFiniteNumber, meanStd, median } from './stats.js';
 import { maxOf } from '../extent.js';
@@ -174,7 +174,9 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   // Pass 1: the labels that do not depend on the reference (diverged, oscillating), then the reference
   // trial: the lowest final loss among those that neither diverged nor oscillate (an oscillating curve's
   // last epoch can land on a lucky low), else among those that did not diverge.
-  const plainLabel = new Map<TrialResult, CurveLabel>(curves.map((r) => [r, diagnoseCurve(r.history).label]));
+  // Each curve is measured once; its first verdict (no reference) needs only its label, not the reason.
+  const measures = new Map(curves.map((r) => [r, measureCurve(r.history)]));
+  const plainLabel = new Map<TrialResult, CurveLabel>(curves.map((r) => [r, curveLabel(measures.get(r)!)]));
   let best: TrialResult | null = null;
   let bestFinal = Infinity;
   for (const steady of [true, false]) {
@@ -197,7 +199,7 @@ export function analyzeSweep(results: readonly TrialResult[], options: AnalyzeSw
   for (const r of curves) {
     // A category is not above or below another: no aboveBest on a categorical axis.
     const context = best ? { referenceLoss: bestFinal, aboveBest: !categorical && Number(r.params[resolved ?? '']) > bestX } : {};
-    const d = diagnoseCurve(r.history, context);
+    const d = judgeCurve(measures.get(r)!, context);
     diagnoses[r.id] = d;
     labelOf.set(r, d.label);
   }

@@ -8,7 +8,7 @@ import type { History } from '../bindings/history.js';
 import {
   accuracyGridChart, categorySensitivityChart, chartSvg, heatmapChart, lossGridChart, runLossChart, runLrChart, scheduleChart, uCurveChart,
 } from '../bindings/report/index.js';
-import { esc, textWidth } from '../bindings/report/svg/element.js';
+import { esc, px, textWidth } from '../bindings/report/svg/element.js';
 import { linearScale, linearTicks, logLabel, logScale, logTicks } from '../bindings/report/svg/scale.js';
 import { viridis } from '../bindings/report/svg/theme.js';
 import type { TrialResult } from '../bindings/sweep/types.js';
@@ -206,5 +206,14 @@ describe('marks', () => {
     expect(d(line([[0, 10], [5, 10], [10, NaN], [15, 20], [20, 30]], { color: '#000', step: true }))).toBe('M0,10H5M15,20H20V30');
     expect(d(line([[0, 10], [5, 10], [10, 12.345]], { color: '#000' }))).toBe('M0,10L5,10L10,12.3');
     expect(line([[NaN, 1]], { color: '#000' })).toBe('');
+  });
+
+  it('a coordinate is the text of its value rounded to a tenth, as String(Math.round(v * 10) / 10) writes it', () => {
+    const expected = (v: number) => { const r = Math.round(v * 10) / 10; return Number.isFinite(r) ? String(r) : '0'; };
+    const values = [0, -0, 0.04, -0.04, 0.05, -0.05, -0.06, 0.95, -0.95, 12.35, -12.35, 1e6 + 0.25, -(2 ** 40) - 0.3, 2 ** 52, NaN, Infinity, -Infinity];
+    for (let k = -20000; k <= 20000; k++) values.push(k / 100, k / 10 + 0.05, k * 7.31);
+    let seed = 7;
+    for (let k = 0; k < 20000; k++) { seed = (seed * 16807) % 2147483647; values.push((seed / 2147483647 - 0.5) * 4000); }
+    for (const v of values) expect(px(v), String(v)).toBe(expected(v));
   });
 });

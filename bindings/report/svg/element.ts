@@ -14,8 +14,14 @@ export function esc(value: unknown): string {
 
 /** A coordinate with at most 1 decimal ("12.5", "3", never "NaN": non-finite becomes 0); a tenth of a pixel is below what a screen shows. */
 export function px(v: number): string {
-  const r = Math.round(v * 10) / 10;
-  return r === r && r !== Infinity && r !== -Infinity ? String(r) : '0';
+  // String(Math.round(v * 10) / 10), written from the integer tenths: the tens of thousands of coordinates
+  // of a sweep report then take integer-to-text conversions, not the shortest-decimal search of a fraction.
+  const tenths = Math.round(v * 10);
+  if (tenths - tenths !== 0) return '0'; // NaN, ±Infinity
+  const digit = tenths % 10;
+  if (digit === 0) return String(tenths / 10);
+  const a = Math.abs(tenths);
+  return `${tenths < 0 ? '-' : ''}${(a - Math.abs(digit)) / 10}.${Math.abs(digit)}`;
 }
 
 type Attrs = Record<string, string | number | undefined | null | false>;

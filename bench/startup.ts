@@ -19,8 +19,8 @@
  * 80 ms on a machine that points it at the system bundle) and with the environment as it is; each
  * variant has its own `node -e 0` to divide by. When the variable is not set the two are the same
  * processes and only one is run. It also times, inside a process, how long `await import('lrlab')`
- * takes in the installed package, and this checkout's tsc output (dist/index.js, one module per
- * source file) beside the bundle the package ships (build/node/lrlab.js).
+ * takes in the installed package (the bundle build/node/lrlab.js), and the same for this
+ * checkout's tsc output (dist/index.js, one module per source file, which the package does not ship).
  *
  * Writes bench/results/startup.md (atomically) and prints it.
  * Usage: npm run bench:startup [-- --rounds 5]
@@ -184,7 +184,6 @@ try {
 
   const imports = [
     { what: "`await import('lrlab')` in the installed package (build/node/lrlab.js, one file)", cwd: app, specifier: 'lrlab' },
-    { what: "this checkout's build/node/lrlab.js (the same bundle)", cwd: ROOT, specifier: pathToFileURL(join(ROOT, 'build/node/lrlab.js')).href },
     { what: "this checkout's dist/index.js (tsc's output, one module per source file; not shipped)", cwd: ROOT, specifier: pathToFileURL(join(ROOT, 'dist/index.js')).href },
   ].map((peer) => ({ ...peer, ms: [] as number[] }));
   for (let r = 0; r < rounds; r++) for (const peer of imports) peer.ms.push(importMs(peer.specifier, peer.cwd, variants[0]!.env));

@@ -208,7 +208,7 @@ try {
     '',
     '| import | median ms | min ms |',
     '|---|---:|---:|',
-    ...imports.map(({ what, ms }) => `| ${what} | ${median(ms).toFixed(1)} | ${Math.min(...ms).toFixed(1)} |`),
+    ...imports.map(({ what, ms }) => `| ${what} | ${median(ms).toFixed(1)} | ${ms.reduce((a, b) => Math.min(a, b)).toFixed(1)} |`),
     '',
     `\`npm install lrlab\` (the packed ${packed[0].filename}, ${mb(packed[0].size)} MB packed, ${mb(packed[0].unpackedSize)} MB unpacked), production dependencies only, no optional peers:`,
     `**${mb(size.bytes)} MB in ${size.packages} package${size.packages === 1 ? '' : 's'}** (earlier: 46 MB in 103 packages with tsx and the queue packages, then 20.3 MB in 80 with Vega-Lite).`,

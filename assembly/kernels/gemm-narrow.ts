@@ -56,6 +56,8 @@ function panel(c: usize, init: usize, initRow: usize, a: usize, b: usize, step: 
   if (w == 8 && epi == EPI_RELU) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_RELU, auxOff);
   else if (w == 8 && epi == EPI_RELU_MASK) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_RELU_MASK, auxOff);
   else if (w == 8) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, 4, 4, EPI_STORE, auxOff);
+  // A last panel of 1–4 columns of a relu layer (50 units: 6 panels and 2 columns) with no second half and relu literal.
+  else if (w <= 4 && epi == EPI_RELU) rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, w, 0, EPI_RELU, auxOff);
   else rows(c, init, initRow, a, m, k, rowC, b00, b01, b10, b11, b20, b21, min(4, w), w - 4, epi, auxOff);
 }
 

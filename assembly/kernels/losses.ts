@@ -5,7 +5,7 @@
 // otherwise, and returns the loss summed over rows (f64). Cross-entropy also
 // computes the softmax itself (the forward pass leaves the output layer at Z).
 import { exp4, exp4Ordinary, expSpecial } from './exp';
-import { log4 } from './log';
+import { log4, log4Ordinary } from './log';
 
 //   mse   L = 1/(b k) Σ (a - y)²                     dL/da = 2 (a - y) / (b k)
 //   mae   L = 1/(b k) Σ |a - y|                      dL/da = sign(a - y) / (b k)
@@ -145,7 +145,7 @@ function softmaxCrossEntropy4x3(total: f64, z: usize, a: usize, y: usize, d: usi
     return softmaxCrossEntropy4(total, z, a, y, d, r, 4, 3, withGradient, perRow);
   }
   const e0 = exp4Ordinary(x0), e1 = exp4Ordinary(x1), e2 = exp4Ordinary(x2);
-  const sum = f32x4.add(f32x4.add(f32x4.add(zero, e0), e1), e2);
+  const sum = f32x4.add(f32x4.add(e0, e1), e2); // from +0 in class order: +0 + e0 is e0, as e ≥ +0
   const a0 = f32x4.div(e0, sum), a1 = f32x4.div(e1, sum), a2 = f32x4.div(e2, sum);
   store3(a + off, a0, a1, a2);
   if (withGradient) {
@@ -153,7 +153,7 @@ function softmaxCrossEntropy4x3(total: f64, z: usize, a: usize, y: usize, d: usi
     store3(d + off, f32x4.mul(f32x4.sub(f32x4.mul(a0, sumY), y0), vPerRow), f32x4.mul(f32x4.sub(f32x4.mul(a1, sumY), y1), vPerRow),
       f32x4.mul(f32x4.sub(f32x4.mul(a2, sumY), y2), vPerRow));
   }
-  const logSum = log4(sum);
+  const logSum = log4Ordinary(sum); // the sum is 1 or more (the arg max's term is 1): no special lane
   let loss = v128.bitselect(f32x4.sub(zero, f32x4.mul(y0, f32x4.sub(x0, logSum))), zero, f32x4.ne(y0, zero));
   loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y1, f32x4.sub(x1, logSum))), loss, f32x4.ne(y1, zero));
   loss = v128.bitselect(f32x4.sub(loss, f32x4.mul(y2, f32x4.sub(x2, logSum))), loss, f32x4.ne(y2, zero));

@@ -41,9 +41,16 @@ export function addFloats(dst: usize, src: usize, count: i32): void {
   }
 }
 
-// Copies `count` floats; short rows by hand, where memory.copy costs more than it moves.
+// Copies `count` floats; short rows by hand, where memory.copy costs more than it moves, and rows of
+// 1 to 4 floats as one or two moves (a loop's tests and its stack check cost more than such a row).
 @inline
 export function copyFloats(dst: usize, src: usize, count: i32): void {
+  if (count <= 4) {
+    if (count == 4) v128.store(dst, v128.load(src));
+    else if (count >= 2) { store<u64>(dst, load<u64>(src)); if (count == 3) store<u32>(dst, load<u32>(src, 8), 8); }
+    else if (count == 1) store<u32>(dst, load<u32>(src));
+    return;
+  }
   if (count > 16) {
     memory.copy(dst, src, <usize>count << 2);
     return;

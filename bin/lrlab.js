@@ -14,8 +14,4 @@ const { run } = await import('../build/cli/run.js').catch((error) => {
   process.stderr.write('lrlab: the compiled CLI (build/cli/) is missing: run npm run build:cli in the lrlab checkout\n');
   process.exit(1);
 });
-const code = await run(argv);
-// The command is done (files written, pool threads stopped): exit now rather than after Node has disposed of
-// the heap and the compiled wasm, 10-20 ms. Only with nothing left to write: a pipe can be asynchronous (macOS).
-if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit(code);
-process.exitCode = code;
+process.exitCode = await run(argv);

@@ -16,7 +16,7 @@ import type { WasmBackend } from '../bindings/backend/wasm.js';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-const WARM_STEPS = 10_000, SHORT = 2000, LONG = 10_000, ROWS = 400, BATCH = 40, batches = ROWS / BATCH;
+const WARM_STEPS = 10_000, SETTLE = [2000, 2000, 2000], SHORT = 2000, LONG = 12_000, ROWS = 400, BATCH = 40, batches = ROWS / BATCH;
 const lrs = new Float64Array(batches).fill(0.01), losses = new Float64Array(batches);
 const data = blobs({ samples: ROWS, centers: 3, seed: 2 });
 
@@ -59,10 +59,13 @@ describe('a threaded step allocates nothing', () => {
     const workers = heapWorkers();
     const grew: number[] = [], workerGrew: number[] = [];
     try {
-      // Fits on the same kept worker: the first warms both threads up (JIT); each later fit still
-      // pays a little once (its set-up, re-entering optimized code), so the steps are measured as
-      // the growth of a long fit less that of a short one.
-      const steps = [WARM_STEPS, SHORT, LONG];
+      // Fits on the same kept worker. The first warms both threads up (JIT), and the worker's next
+      // few fits still allocate a few hundred KB each, less every time, as V8 settles on code for a
+      // new instance's functions. Each later fit still pays a little once (its set-up, re-entering
+      // optimized code), so the steps are measured as the growth of a long fit less that of a short
+      // one, twice, and the smaller figure counts: an allocation per step shows in both pairs, a
+      // one-off (code landing late on a loaded machine) in one.
+      const steps = [WARM_STEPS, ...SETTLE, SHORT, LONG, SHORT, LONG];
       for (let fit = 0; fit < steps.length; fit++) {
         const threaded = await ThreadedBackend.start(main, 2, { x: data.x.data, y: data.y.data, rows: ROWS }, workers.source);
         threaded.beginEpoch(1, 0, true);
@@ -77,7 +80,8 @@ describe('a threaded step allocates nothing', () => {
     } finally {
       await workers.stop();
     }
-    const perStep = (g: number[]) => (g[2] - g[1]) / (LONG - SHORT);
+    const pair = 1 + SETTLE.length;
+    const perStep = (g: number[]) => Math.min(g[pair + 1] - g[pair], g[pair + 3] - g[pair + 2]) / (LONG - SHORT);
     expect(losses.every(Number.isFinite)).toBe(true);
     // One boxed number per step would be 12–16 bytes.
     expect(perStep(grew), `fit's thread: the heap grew by ${grew} bytes`).toBeLessThan(3);

@@ -188,7 +188,12 @@ function cellSize(columns: number): { width: number; height: number } {
 
 /** Diverged: stopped as such, a non-finite loss, or diagnosed so (a loss that exploded and stayed finite). */
 const isDiverged = (r: TrialResult, diagnoses: GridChartInput['diagnoses']) =>
-  r.status === 'diverged' || diagnoses?.[r.id]?.label === 'diverged' || (r.history?.loss.some((x) => !Number.isFinite(x)) ?? false);
+  r.status === 'diverged' || diagnoses?.[r.id]?.label === 'diverged' || (r.history ? hasNonFinite(r.history.loss) : false);
+
+function hasNonFinite(xs: number[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return true;
+  return false;
+}
 
 /**
  * The labels of a cell, one of each: "diverged" / "failed" / "no data" at the bottom left

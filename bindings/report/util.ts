@@ -89,7 +89,7 @@ const last = (xs: number[] | undefined): number | null => (xs && xs.length > 0 ?
 /** The lowest finite value, or null when there is none. */
 export function finiteMin(xs: number[] | undefined): number | null {
   let best: number | null = null;
-  for (const x of xs ?? []) if (Number.isFinite(x) && (best === null || x < best)) best = x;
+  if (xs) for (let i = 0; i < xs.length; i++) { const x = xs[i]!; if (Number.isFinite(x) && (best === null || x < best)) best = x; }
   return best;
 }
 

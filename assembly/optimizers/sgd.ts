@@ -19,8 +19,16 @@
 import { pinSplat } from './lanes';
 
 export function sgdStep(p: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, nesterov: bool, keras: bool): void {
+  // Plain SGD and PyTorch's momentum with their flags literal (tests of them per vector cost as much as
+  // its arithmetic), the other rules with the flags as given.
+  if (momentum == 0) sgdLoop(p, g, v, n, lr, momentum, false, false, false);
+  else if (!nesterov && !keras) sgdLoop(p, g, v, n, lr, momentum, true, false, false);
+  else sgdLoop(p, g, v, n, lr, momentum, true, nesterov, keras);
+}
+
+@inline
+function sgdLoop(p: usize, g: usize, v: usize, n: i32, lr: f32, momentum: f32, moves: bool, nesterov: bool, keras: bool): void {
   const vlr = pinSplat(0, lr), mu = pinSplat(1, momentum);
-  const moves = momentum != 0;
   const end = <usize>n << 2;
   let o: usize = 0;
   for (; o + 64 <= end; o += 64) {

@@ -20,6 +20,8 @@ import type { NormalizedModel, NormalizedOptimizer } from '../spec.js';
 const SPARE = new WeakMap<WebAssembly.Module, WasmExports[]>();
 const SPARE_COUNT = 2;
 const SPARE_BYTES = 64 * 1024 * 1024;
+/** Tables of no memory: WasmBackend.#batchTables makes the real ones. */
+const NO_TABLES = { lr: new Float32Array(0), loss: new Float64Array(0) };
 
 export class WasmBackend implements Backend {
   readonly kind = 'wasm' as const;
@@ -108,7 +110,7 @@ export class WasmBackend implements Backend {
     if (slot === TRAIN) {
       w.dataReset();
       this.#rows.fill(0);
-      this.#tables = undefined;
+      this.#tables = NO_TABLES;
     }
     w.dataReserve(slot, rows);
     this.#rows[slot] = rows;
@@ -140,11 +142,12 @@ export class WasmBackend implements Backend {
   /** Views of at least `count` entries of the wasm LR and loss tables: the same ones every epoch (a fit must not allocate per epoch) while memory stays put. */
   #batchTables(count: number): { lr: Float32Array; loss: Float64Array } {
     const w = this.#wasm, t = this.#tables;
-    if (t?.lr.buffer === w.memory.buffer && t.lr.length >= count) return t;
+    if (t.lr.buffer === w.memory.buffer && t.lr.length >= count) return t;
     return this.#tables = { lr: this.#f32(w.lrTablePtr(), count), loss: new Float64Array(w.memory.buffer, w.lossTablePtr(), count) };
   }
   /** Reset when the train slot is reserved again (the tables move with it); rebuilt when memory grew (the views detach). */
-  #tables?: { lr: Float32Array; loss: Float64Array };
+  // Never undefined: the optimized trainBatches of a thread's earlier fits deoptimized on each new fit's first call.
+  #tables: { lr: Float32Array; loss: Float64Array } = NO_TABLES;
   epochCorrect(): number {
     return this.#wasm.epochCorrect();
   }

@@ -40,15 +40,26 @@ export function checkDataset<T extends Dataset>(ds: T, field = 'data', values = 
     if (labels.length !== x.rows) {
       throw new LrlabError('SHAPE_MISMATCH', `${field}.labels.length`, labels.length, `must equal x.rows (${x.rows})`);
     }
-    for (let i = 0; i < labels.length; i++) {
-      const l = labels[i]!;
-      if (l < 0 || (classes !== undefined && l >= classes)) {
-        const range = classes === undefined ? '>= 0' : `in [0, ${classes})`;
-        throw new LrlabError('INVALID_DATA', `${field}.labels[${i}]`, l, `must be a class index ${range} (row ${i})`);
-      }
+    const i = firstLabelOutOfRange(labels, classes ?? 2 ** 31);
+    if (i >= 0) {
+      const range = classes === undefined ? '>= 0' : `in [0, ${classes})`;
+      throw new LrlabError('INVALID_DATA', `${field}.labels[${i}]`, labels[i], `must be a class index ${range} (row ${i})`);
     }
   }
   return ds;
+}
+
+/**
+ * The index of the first label below 0 or at least `classes`, or −1. A loop of its own: inside
+ * checkDataset it made that whole function hot, and the optimizing compiler compiled all of it (in
+ * every thread that trains) for a loop that is a few instructions.
+ */
+function firstLabelOutOfRange(labels: Int32Array, classes: number): number {
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l < 0 || l >= classes) return i;
+  }
+  return -1;
 }
 
 function checkMatrix(field: string, value: unknown): Matrix {

@@ -10,14 +10,18 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { wasmModule } from '../backend/wasm-module.js';
+import type { PoolSetup } from './pool-claims.js';
 
 const started: Worker[] = [];
 const exited = new WeakSet<Worker>();
 
 /** Starts `count` pool workers (without a module yet) and the compile of the default wasm. */
 export function prestartPoolWorkers(count: number): void {
-  wasmModule().catch(() => {}); // a failing compile is reported by the pool that needs it
-  for (let i = 0; i < count; i++) started.push(spawnPoolWorker());
+  const workers = Array.from({ length: count }, () => spawnPoolWorker());
+  started.push(...workers);
+  // Each gets the module as soon as it is compiled, and warms up while this thread goes on (pool-warm-up.ts).
+  const setup = (wasm: WebAssembly.Module) => { for (const w of workers) if (!exited.has(w)) w.postMessage({ wasm } satisfies PoolSetup); };
+  wasmModule().then(setup, () => {}); // a failing compile is reported by the pool that needs it
 }
 
 /** Up to `count` of the workers started ahead; each is taken once. */

@@ -23,10 +23,8 @@
  */
 import { build, type Plugin } from 'esbuild';
 import { rm } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { NODE_BUNDLE, ROOT } from './node-bundle-options.js';
 const OUT = join(ROOT, 'build/cli');
 
 const COMMANDS = ['sweep', 'train', 'find-lr', 'report', 'recommend', 'tutorial', 'predict', 'export', 'import', 'worker'];
@@ -67,25 +65,11 @@ function otherFilesExternal(self: string): Plugin {
   };
 }
 
-const common = {
-  absWorkingDir: ROOT,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // No package is bundled: lrlab has no runtime dependency, and the queue's peers are optional.
-  packages: 'external',
-  legalComments: 'none',
-  // Compiling a file costs V8 time in proportion to its length: whitespace and comments are left out
-  // (names are kept, so stack traces still name the functions). See scripts/build-node.ts.
-  minifyWhitespace: true,
-  logLevel: 'warning',
-} as const;
 
 // A file left from an earlier build (a command since removed) would be packed.
 await rm(OUT, { recursive: true, force: true });
 await Promise.all([
-  build({ ...common, stdin: { contents: PRESTART_ENTRY, resolveDir: ROOT, sourcefile: 'prestart-entry.ts', loader: 'ts' }, outfile: join(OUT, 'prestart.js'), plugins: [otherFilesExternal('prestart')] }),
+  build({ ...NODE_BUNDLE, stdin: { contents: PRESTART_ENTRY, resolveDir: ROOT, sourcefile: 'prestart-entry.ts', loader: 'ts' }, outfile: join(OUT, 'prestart.js'), plugins: [otherFilesExternal('prestart')] }),
   ...Object.entries(ENTRIES).map(([name, path]) =>
-    build({ ...common, entryPoints: [path], outfile: join(OUT, `${name}.js`), plugins: [otherFilesExternal(name)] })),
+    build({ ...NODE_BUNDLE, entryPoints: [path], outfile: join(OUT, `${name}.js`), plugins: [otherFilesExternal(name)] })),
 ]);

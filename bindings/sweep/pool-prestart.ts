@@ -18,7 +18,7 @@ const exited = new WeakSet<Worker>();
 /** Starts `count` pool workers (without a module yet) and the compile of the default wasm. */
 export function prestartPoolWorkers(count: number): void {
   const workers = Array.from({ length: count }, () => spawnPoolWorker());
-  started.push(...workers);
+  for (const worker of workers) started.push(worker);
   // Each gets the module as soon as it is compiled, and warms up while this thread goes on (pool-warm-up.ts).
   const setup = (wasm: WebAssembly.Module) => { for (const w of workers) if (!exited.has(w)) w.postMessage({ wasm } satisfies PoolSetup); };
   wasmModule().then(setup, () => {}); // a failing compile is reported by the pool that needs it

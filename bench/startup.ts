@@ -22,15 +22,20 @@
  * takes in the installed package (the bundle build/node/lrlab.js), and the same for this
  * checkout's tsc output (dist/index.js, one module per source file, which the package does not ship).
  *
+ * The f32x4 multiply-add peak (bench/peak.ts), sampled before and after, and the CPU's name say which
+ * state the machine was in: this virtual machine runs on hosts whose peaks differ about twofold,
+ * and a whole-process time only compares with one taken in the same state.
+ *
  * Writes bench/results/startup.md (atomically) and prints it.
  * Usage: npm run bench:startup [-- --rounds 5]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, cpSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { peakPeer } from './peak.js';
 import { measure, median, type Peer, type PeerTiming } from './timing.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -151,6 +156,9 @@ async function renderTimes(dir: string): Promise<{ trials: number; bytes: number
 }
 
 for (const script of ['build:dist', 'build:node', 'build:worker', 'build:cli', 'build:browser']) sh('npm', ['run', '--silent', script], ROOT);
+const peak = await peakPeer(20);
+const peakNow = () => Math.max(peak.sample(), peak.sample(), peak.sample());
+const peakBefore = peakNow();
 const work = mkdtempSync(join(tmpdir(), 'lrlab-startup-'));
 try {
   const packed = JSON.parse(sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], ROOT)) as [{ filename: string; size: number; unpackedSize: number }];
@@ -189,6 +197,7 @@ try {
   for (let r = 0; r < rounds; r++) for (const peer of imports) peer.ms.push(importMs(peer.specifier, peer.cwd, variants[0]!.env));
 
   const render = await renderTimes(sweepCopy);
+  const peakAfter = peakNow();
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   const cell = (t: PeerTiming, base: number) => `${t.medianMs.toFixed(0)} | ${t.minMs.toFixed(0)} | ${(t.medianMs / base).toFixed(2)}`;
@@ -196,6 +205,7 @@ try {
     '## lrlab startup and install size',
     '',
     `Node ${process.version}; medians of ${rounds} whole-process runs per peer, interleaved with \`node -e 0\` in the same run.`,
+    `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; f32x4 multiply-add peak ${peakBefore.toPrecision(3)} GFLOP/s before the runs and ${peakAfter.toPrecision(3)} after (the machine's state).`,
     `Load average at the end: ${load} (2 cores); compare the ratios, not the milliseconds.`,
     '',
     ...variants.map(({ label }, v) => `${v === 0 ? 'Headline' : 'Beside it'}: ${label}.`),

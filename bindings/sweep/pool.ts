@@ -25,6 +25,7 @@ import type { PreparedData } from '../experiment.js';
 import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
 import { poolWorkerExited, spawnPoolWorker, takePrestartedWorkers } from './pool-prestart.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
+import { yieldToEventLoop } from '../yield.js';
 
 /**
  * One runner's share of a run, on this thread's clock (performance.now(), ms since the
@@ -96,12 +97,15 @@ export class PoolExecutor implements Executor {
     }, fail));
     live.forEach((w) => { w.ref(); w.postMessage(message); });
     try {
-      // This thread's share, as InlineExecutor, yielding inside each fit (so worker outcomes get recorded meanwhile).
+      // This thread's share, as InlineExecutor. After each trial the event loop gets a turn, in which the
+      // outcomes the workers posted meanwhile are received and recorded: a fit yields only every 20 ms, so
+      // a short trial never does, and they waited for this thread's last trial (and the sweep's end for them).
       for (let index = claimNext(claims, tasks.length); index >= 0; index = claimNext(claims, tasks.length)) {
         const started = performance.now();
         const outcome = await runTrial(tasks[index], { wasm, signal, dataCache: this.#dataCache });
         addTrial(times[0], started, performance.now());
         record(outcome);
+        await yieldToEventLoop();
       }
       close();
       await new Promise<void>((resolve) => {

@@ -39,7 +39,7 @@ it('trials after a warm-up in the same thread are those of a cold thread, bit fo
   const wasm = await freshModule();
   const warm = await warmUp(wasm, new AbortController().signal);
   expect(warm?.status).toBe('completed');
-  expect(warm?.history?.loss).toHaveLength(100);
+  expect(warm?.history?.loss).toHaveLength(20); // the last of its five fits
   const after = [];
   for (const trial of trials) after.push(numbers((await runTrial({ trial }, { wasm })).result));
   // toStrictEqual compares floats with Object.is: bit-identical losses, accuracies, lrs.
@@ -63,6 +63,17 @@ it('a warm-up stopped part way, or before it started, leaves the same results', 
     for (const trial of trials) after.push(numbers((await runTrial({ trial }, { wasm })).result));
     expect(after, `stopped after ${stopAfterTicks} turns`).toStrictEqual(expected);
   }
+});
+
+it('a warm-up whose pool has announced a run stops before its next fit, and leaves the same results', async () => {
+  const expected = await cold();
+  const wasm = await freshModule();
+  const runStarted = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(runStarted, 0, 1);
+  expect(await warmUp(wasm, new AbortController().signal, runStarted)).toBeUndefined();
+  const after = [];
+  for (const trial of trials) after.push(numbers((await runTrial({ trial }, { wasm })).result));
+  expect(after).toStrictEqual(expected);
 });
 
 it('a worker given its module ahead returns what a cold thread returns, whether its run comes at once or after its warm-up', async () => {

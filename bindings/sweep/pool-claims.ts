@@ -20,6 +20,13 @@ export function closeClaims(claims: Int32Array, count: number): number {
   return Math.min(Atomics.exchange(claims, NEXT, count), count);
 }
 
+/** What a pool worker starts with: the module (or none yet, for one started ahead of its pool), and its run flag. */
+export interface PoolStart {
+  wasm?: WebAssembly.Module;
+  /** One Int32, set to 1 by the pool when a run is about to be posted (pool-prestart.ts, announceRun). */
+  runStarted: SharedArrayBuffer;
+}
+
 /** The module a worker started ahead of its pool (pool-prestart.ts) receives first, before any run. */
 export interface PoolSetup {
   wasm: WebAssembly.Module;

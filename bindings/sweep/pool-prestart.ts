@@ -10,10 +10,11 @@
 import type { Worker } from 'node:worker_threads';
 import { spawnModuleWorker } from '../backend/spawn-worker.js';
 import { wasmModule } from '../backend/wasm-module.js';
-import type { PoolSetup } from './pool-claims.js';
+import type { PoolSetup, PoolStart } from './pool-claims.js';
 
 const started: Worker[] = [];
 const exited = new WeakSet<Worker>();
+const runFlags = new WeakMap<Worker, Int32Array>();
 
 /** Starts `count` pool workers (without a module yet) and the compile of the default wasm. */
 export function prestartPoolWorkers(count: number): void {
@@ -31,10 +32,22 @@ export function takePrestartedWorkers(count: number): Worker[] {
 
 /** A pool worker; `wasm` in its start data, or later in a PoolSetup message. */
 export function spawnPoolWorker(wasm?: WebAssembly.Module): Worker {
-  const worker = spawnModuleWorker(new URL('./pool-worker.js', import.meta.url), 'pool-worker', { wasm });
+  const start: PoolStart = { wasm, runStarted: new SharedArrayBuffer(4) };
+  const worker = spawnModuleWorker(new URL('./pool-worker.js', import.meta.url), 'pool-worker', start);
+  runFlags.set(worker, new Int32Array(start.runStarted));
   worker.unref(); // an idle pool never keeps the process alive (e.g. when a sweep is refused before it runs)
   worker.once('exit', () => exited.add(worker)); // watched from the start: one may crash before a pool adopts it
   return worker;
+}
+
+/**
+ * Tells the worker, through memory it shares, that a run is about to be posted: a warm-up sees it
+ * before its next piece (pool-warm-up.ts), where the message itself is read only when the warm-up's
+ * fit gives the event loop a turn.
+ */
+export function announceRun(worker: Worker): void {
+  const flag = runFlags.get(worker);
+  if (flag) Atomics.store(flag, 0, 1);
 }
 
 /** Whether the worker has exited (a crashed worker gets no more runs: it would never answer). */

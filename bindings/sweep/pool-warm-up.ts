@@ -1,6 +1,6 @@
 /**
  * What a pool worker started ahead of its pool (pool-prestart.ts) does while
- * the command that started it is still importing and checking: a short fit of
+ * the command that started it is still importing and checking: short fits of
  * the tutorial's experiment through runTrial, the code every trial runs. A
  * thread's first trial otherwise pays for everything being cold in it (each
  * JS function parsed and compiled on its first call, inline caches empty,
@@ -13,21 +13,28 @@ import { TUTORIAL_EXPERIMENT } from '../experiment.js';
 import { runTrial } from './trial.js';
 import type { TrialResult } from './types.js';
 
-/** 64 points (one batch of 32 to train, 32 to test) for 100 epochs: about a tenth of a trial of the tutorial. */
+/** 64 points (one batch of 32 to train, 32 to test), 100 epochs in all: about a tenth of a trial of the tutorial. */
 const WARM_UP = {
   ...TUTORIAL_EXPERIMENT,
   data: { ...TUTORIAL_EXPERIMENT.data, samples: 64 },
-  epochs: 100,
+  epochs: 20,
 };
+const PIECES = 5;
 
 /**
- * Starts the warm-up after the messages already queued for this thread: when a run is among them,
- * `signal` has fired by then and there is none (undefined). A run that arrives later (it can only be
- * received when the fit gives the event loop a turn, every 20 ms) aborts it at the next epoch.
- * Returns the warm-up's own result (for tests).
+ * Starts the warm-up after the messages already queued for this thread, and runs it as a few short
+ * fits: before each, it stops if `signal` has fired or the pool has set `runStarted` (announceRun in
+ * pool-prestart.ts). The flag is seen at once, where the run's message is read only when a fit gives
+ * the event loop a turn (every 20 ms): a run that came while one long fit ran waited up to that long,
+ * or for the whole fit when the message missed the turn before it. Returns the last fit's own result
+ * (for tests), undefined when none ran.
  */
-export async function warmUp(wasm: WebAssembly.Module, signal: AbortSignal): Promise<TrialResult | undefined> {
+export async function warmUp(wasm: WebAssembly.Module, signal: AbortSignal, runStarted?: Int32Array): Promise<TrialResult | undefined> {
   await new Promise((resolve) => setImmediate(resolve));
-  if (signal.aborted) return undefined;
-  return (await runTrial({ trial: { id: 'warm-up', index: -1, params: {}, repeat: 0, spec: WARM_UP } }, { wasm, signal })).result;
+  let result: TrialResult | undefined;
+  for (let piece = 0; piece < PIECES; piece++) {
+    if (signal.aborted || (runStarted !== undefined && Atomics.load(runStarted, 0) !== 0)) break;
+    result = (await runTrial({ trial: { id: 'warm-up', index: -1, params: {}, repeat: piece, spec: WARM_UP } }, { wasm, signal })).result;
+  }
+  return result;
 }

@@ -8,11 +8,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
 import { warmUp } from './pool-warm-up.js';
-import { claimNext, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
+import { claimNext, type PoolReply, type PoolRun, type PoolSetup, type PoolStart } from './pool-claims.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 
 // Given at start, or, to a worker started ahead of its pool, in the first message.
-let wasm = (workerData as Partial<PoolSetup> | undefined)?.wasm;
+const start = workerData as Partial<PoolStart> | undefined;
+let wasm = start?.wasm;
+const runStarted = start?.runStarted && new Int32Array(start.runStarted);
 // A worker started ahead warms up while it waits (pool-warm-up.ts); its first run stops that first.
 let warm: Promise<unknown> | undefined;
 const warmUpAborted = new AbortController();
@@ -21,7 +23,7 @@ const dataCache = new PreparedDataCache<PreparedData>();
 parentPort!.on('message', async (message: PoolRun | PoolSetup) => {
   if (!('run' in message)) {
     wasm = message.wasm;
-    warm ??= warmUp(wasm, warmUpAborted.signal);
+    warm ??= warmUp(wasm, warmUpAborted.signal, runStarted);
     return;
   }
   warmUpAborted.abort();

@@ -23,7 +23,7 @@ import type { Executor } from './executor.js';
 import { PreparedDataCache } from '../data/prepared-cache.js';
 import type { PreparedData } from '../experiment.js';
 import { CLAIM_WORDS, claimNext, closeClaims, type PoolReply, type PoolRun, type PoolSetup } from './pool-claims.js';
-import { poolWorkerExited, spawnPoolWorker, takePrestartedWorkers } from './pool-prestart.js';
+import { announceRun, poolWorkerExited, spawnPoolWorker, takePrestartedWorkers } from './pool-prestart.js';
 import { runTrial, type TrialOutcome, type TrialTask } from './trial.js';
 import { yieldToEventLoop } from '../yield.js';
 
@@ -67,6 +67,7 @@ export class PoolExecutor implements Executor {
   async run(tasks: TrialTask[], onOutcome: (outcome: TrialOutcome) => void | Promise<void>, signal?: AbortSignal): Promise<void> {
     this.#workers ??= this.#start();
     const workers = await this.#workers;
+    workers.forEach(announceRun); // a warm-up stops now, not at its fit's next turn of the event loop
     const wasm = await wasmModule(this.#wasm);
     if (tasks.length === 0 || signal?.aborted) return;
     const claims = new Int32Array(new SharedArrayBuffer(4 * CLAIM_WORDS));

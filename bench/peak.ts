@@ -6,8 +6,10 @@
  * so figures compare across the machine's fast and slow states: either as one
  * more peer (run) or, better, bracketing every peer's run (sample, passed to
  * timing.ts measure), each run set against the higher of its two neighbours.
+ * The relaxed build's fused loop is the FMA peak (fmaPeakProbe), a second bracket
+ * for the relaxed build's workloads.
  */
-import { instantiate } from '../bindings/backend/wasm-module.js';
+import { instantiate, type WasmExports } from '../bindings/backend/wasm-module.js';
 import type { PeakProbe, Peer, PeerTiming } from './timing.js';
 
 const FLOPS_PER_ITERATION = 48; // 6 f32x4 multiplies + 6 f32x4 adds
@@ -21,14 +23,8 @@ export interface PeakPeer extends Peer, PeakProbe {
 
 /** A peer that runs each peak loop for about `ms` milliseconds on a fast machine. */
 export async function peakPeer(ms: number): Promise<PeakPeer> {
-  const wasm = await instantiate();
-  const iterations = 2 * Math.max(1000, Math.round((ms * 1e6 * 25) / FLOPS_PER_ITERATION)); // sized for ≈ 50 GFLOP/s, even
+  const rate = loopRate(await instantiate(), ms);
   const rates: number[] = [];
-  const rate = (s: number, t: number, fused: number) => {
-    const started = performance.now();
-    wasm.peakMulAdd(iterations, s, t, fused);
-    return (iterations * FLOPS_PER_ITERATION) / ((performance.now() - started) * 1e6);
-  };
   return {
     name: PEAK_NAME,
     run() {
@@ -43,5 +39,25 @@ export async function peakPeer(ms: number): Promise<PeakPeer> {
       const measured = rates.slice(-t.samples.length).sort((a, b) => a - b); // the warm-up rounds come first
       return measured[measured.length >> 1];
     },
+  };
+}
+
+/**
+ * The FMA peak: the fused loop of the relaxed build (`relaxed`, compiled from
+ * build/lrlab.relaxed.wasm), where each x·s + t is one f32x4.relaxed_madd, two
+ * floating-point operations per lane as in the mul+add loops.
+ */
+export async function fmaPeakProbe(ms: number, relaxed: WebAssembly.Module): Promise<PeakProbe> {
+  const rate = loopRate(await instantiate(relaxed), ms);
+  return { sample: () => rate(0.5, 0.5, 1) };
+}
+
+/** GFLOP/s of one run of a peak loop of `wasm`, sized to take about `ms` milliseconds at ≈ 50 GFLOP/s. */
+function loopRate(wasm: WasmExports, ms: number): (s: number, t: number, fused: number) => number {
+  const iterations = 2 * Math.max(1000, Math.round((ms * 1e6 * 25) / FLOPS_PER_ITERATION)); // even
+  return (s, t, fused) => {
+    const started = performance.now();
+    wasm.peakMulAdd(iterations, s, t, fused);
+    return (iterations * FLOPS_PER_ITERATION) / ((performance.now() - started) * 1e6);
   };
 }

@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
+import './relaxed.js'; // first: enables relaxed SIMD before anything is compiled
 import { blobsSuite, mlpSuite } from './suites/training.js';
 import { gemmSuite } from './suites/gemm.js';
 import { sweepSuite, threadsSuite } from './suites/parallel.js';

@@ -5,6 +5,7 @@
  * times across runs. The f32x4 peak (peak.ts) brackets every peer's run
  * (P A P B P C P …): each run is set against the higher of the peaks taken just
  * before and just after it, so one slow peak sample cannot inflate a share.
+ * A second probe (the relaxed build's FMA peak) may bracket the same runs.
  */
 export interface Peer {
   name: string;
@@ -23,6 +24,8 @@ export interface PeerTiming {
   check: number;
   /** With a bracketing peak: per measured round, the higher of the peaks (GFLOP/s) just before and just after this peer's run. */
   peaks?: number[];
+  /** With a second bracketing probe (the FMA peak): the same, against that probe. */
+  fmaPeaks?: number[];
 }
 
 /** Something that measures the f32x4 peak once and returns it in GFLOP/s (peak.ts). */
@@ -30,23 +33,26 @@ export interface PeakProbe {
   sample(): number;
 }
 
-export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: PeakProbe): Promise<PeerTiming[]> {
+export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: PeakProbe, fma?: PeakProbe): Promise<PeerTiming[]> {
   for (const p of peers) await p.setup?.();
   const samples = peers.map(() => [] as number[]);
   const peaks = peers.map(() => [] as number[]);
+  const fmaPeaks = peers.map(() => [] as number[]);
   const checks = peers.map(() => NaN);
   for (let r = -warmup; r < rounds; r++) {
-    let before = peak?.sample() ?? NaN;
+    let before = peak?.sample() ?? NaN, fmaBefore = fma?.sample() ?? NaN;
     for (let i = 0; i < peers.length; i++) {
       const started = performance.now();
       checks[i] = await peers[i].run();
       const ms = performance.now() - started;
-      const after = peak?.sample() ?? NaN;
+      const after = peak?.sample() ?? NaN, fmaAfter = fma?.sample() ?? NaN;
       if (r >= 0) {
         samples[i].push(ms);
         peaks[i].push(Math.max(before, after));
+        fmaPeaks[i].push(Math.max(fmaBefore, fmaAfter));
       }
       before = after;
+      fmaBefore = fmaAfter;
     }
   }
   for (const p of peers) await p.teardown?.();
@@ -54,7 +60,7 @@ export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: 
     const sorted = [...samples[i]].sort((a, b) => a - b);
     return {
       name: p.name, medianMs: sorted[Math.floor(sorted.length / 2)], minMs: sorted[0], samples: samples[i], check: checks[i],
-      ...(peak ? { peaks: peaks[i] } : {}),
+      ...(peak ? { peaks: peaks[i] } : {}), ...(fma ? { fmaPeaks: fmaPeaks[i] } : {}),
     };
   });
 }
@@ -64,9 +70,15 @@ export function median(values: number[]): number {
   return sorted[sorted.length >> 1];
 }
 
-/** The share of the peak in each round (work / time against that round's bracketing peak), as a median: 0.5 is 50 %. */
-export function peakShare(t: PeerTiming, flopsPerMs: (ms: number) => number): number {
-  return median(t.samples.map((ms, r) => flopsPerMs(ms) / t.peaks![r]));
+/** The share of the peak in each round (work / time against that round's bracketing peak, or FMA peak), as a median: 0.5 is 50 %. */
+export function peakShare(t: PeerTiming, flopsPerMs: (ms: number) => number, peaks = t.peaks!): number {
+  return median(t.samples.map((ms, r) => flopsPerMs(ms) / peaks[r]));
+}
+
+/** The note under a table whose runs the FMA peak bracketed too, so that its column is not read as the mul+add one. */
+export function fmaPeakNote(t: PeerTiming): string {
+  return `FMA peak (the relaxed build's fused loop, each multiply-add one relaxed_madd), measured interleaved: ${median(t.fmaPeaks!).toPrecision(3)} GFLOP/s ` +
+    '(median). "% of peak" is against the strict f32x4 mul+add peak, the figure this benchmark reports as its peak; "% of FMA peak" against this one.';
 }
 
 export interface TableOptions {
@@ -85,10 +97,11 @@ export function ratioTable(title: string, timings: PeerTiming[], reference: stri
   const ref = timings.find((t) => t.name === reference)!;
   const bracketed = ref.peaks !== undefined;
   const flops = o.flopsPerRun !== undefined && (o.peakGflops !== undefined || bracketed);
+  const fma = flops && ref.fmaPeaks !== undefined;
   const peakGflops = bracketed ? median(ref.peaks!) : o.peakGflops;
   const lines = [`### ${title}`, '',
-    `| peer | median ms | min ms | × ${reference} time |${o.samplesPerRun ? ' samples/s |' : ''}${flops ? ' GFLOP/s | % of peak |' : ''} check |`,
-    `|---|---:|---:|---:|${o.samplesPerRun ? '---:|' : ''}${flops ? '---:|---:|' : ''}---:|`];
+    `| peer | median ms | min ms | × ${reference} time |${o.samplesPerRun ? ' samples/s |' : ''}${flops ? ' GFLOP/s | % of peak |' : ''}${fma ? ' % of FMA peak |' : ''} check |`,
+    `|---|---:|---:|---:|${o.samplesPerRun ? '---:|' : ''}${flops ? '---:|---:|' : ''}${fma ? '---:|' : ''}---:|`];
   for (const t of timings) {
     let extra = '';
     if (o.samplesPerRun) {
@@ -99,12 +112,14 @@ export function ratioTable(title: string, timings: PeerTiming[], reference: stri
       const gflops = o.flopsPerRun! / (t.medianMs * 1e6);
       const share = t.peaks ? peakShare(t, (ms) => o.flopsPerRun! / (ms * 1e6)) : gflops / peakGflops!;
       extra += ` ${gflops.toPrecision(3)} | ${(100 * share).toFixed(1)} |`;
+      if (fma) extra += ` ${(100 * peakShare(t, (ms) => o.flopsPerRun! / (ms * 1e6), t.fmaPeaks)).toFixed(1)} |`;
     }
     lines.push(`| ${t.name} | ${t.medianMs.toFixed(2)} | ${t.minMs.toFixed(2)} | ${(t.medianMs / ref.medianMs).toFixed(2)} |${extra} ${t.check.toPrecision(4)} |`);
   }
   if (bracketed) {
     lines.push('', `f32x4 multiply-add peak, measured interleaved: ${peakGflops!.toPrecision(3)} GFLOP/s (median, around the ${reference} runs; ` +
       'each run\'s share is against the higher of the peaks just before and after it).');
+    if (fma) lines.push('', fmaPeakNote(ref));
   } else if (peakGflops !== undefined) {
     lines.push('', `f32x4 multiply-add peak, measured interleaved: ${peakGflops.toPrecision(3)} GFLOP/s.`);
   }

@@ -1,24 +1,28 @@
 /**
  * Whole-training benchmarks: the same model, data and schedule trained by
  * lrlab (wasm and js backends) and by TensorFlow.js (wasm and cpu backends),
- * interleaved in one process, each run bracketed by the f32x4 peak.
+ * interleaved in one process, each run bracketed by the f32x4 peak; the MNIST-shaped
+ * MLPs also on the relaxed-SIMD build where the engine has it (bracketed by its
+ * FMA peak too; its final loss must be close to the strict build's, not equal).
  */
 import { Model, blobs, splitAt, createRng, type ModelSpec, type OptimizerSpec } from '../../bindings/index.js';
 import type { Dataset } from '../../bindings/types.js';
 import { TUTORIAL_EXPERIMENT } from '../../bindings/experiment.js';
 import { tfFit } from '../peers/tfjs.js';
-import { peakPeer } from '../peak.js';
-import { measure, ratioTable, type Peer } from '../timing.js';
+import { fmaPeakProbe, peakPeer } from '../peak.js';
+import { relaxedModule, RELAXED_PEER, RELAXED_SKIPPED } from '../relaxed.js';
+import { measure, ratioTable, type Peer, type PeerTiming } from '../timing.js';
 
 export interface SuiteOptions {
   quick: boolean;
 }
 
-function lrlabPeer(name: string, backend: 'wasm' | 'js', spec: ModelSpec, optimizer: OptimizerSpec, data: Dataset, epochs: number, batchSize: number): Peer {
+function lrlabPeer(name: string, backend: 'wasm' | 'js', spec: ModelSpec, optimizer: OptimizerSpec, data: Dataset, epochs: number, batchSize: number,
+  wasm?: WebAssembly.Module): Peer {
   return {
     name,
     async run() {
-      const model = await Model.create({ model: spec, optimizer, backend, seed: 1 });
+      const model = await Model.create({ model: spec, optimizer, backend, seed: 1, wasm });
       const history = await model.fit(data, { epochs, batchSize });
       model.dispose(); // as the TF.js peer disposes its model and tensors
       return history.loss[history.loss.length - 1];
@@ -85,19 +89,31 @@ export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
   const data = randomClassification(rows, 784, 10, 5);
   const optimizer: OptimizerSpec = { name: 'adam', lr: 0.001 };
   const peak = await peakPeer(quick ? 1 : 4);
-  const out: string[] = [];
+  const relaxed = await relaxedModule();
+  const fma = relaxed && await fmaPeakProbe(quick ? 1 : 4, relaxed);
+  const out: string[] = relaxed ? [] : [RELAXED_SKIPPED];
   for (const hidden of [[128], [512, 512]]) {
     const spec = mnistShaped(hidden);
     const epochs = 1;
     const peers = [
       lrlabPeer('lrlab wasm', 'wasm', spec, optimizer, data, epochs, 64),
+      ...(relaxed ? [lrlabPeer(RELAXED_PEER, 'wasm', spec, optimizer, data, epochs, 64, relaxed)] : []),
       lrlabPeer('lrlab js', 'js', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs wasm', 'wasm', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64),
     ];
-    const timings = await measure(peers, quick ? 1 : 3, 1, peak);
+    const timings = await measure(peers, quick ? 1 : 3, 1, peak, fma);
     out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings, 'lrlab wasm',
-      { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs) }));
+      { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs) }) + (relaxed ? relaxedLoss(timings) : ''));
   }
   return out.join('\n');
+}
+
+/** The relaxed build's final loss beside the strict build's: close (fused roundings), not equal. */
+function relaxedLoss(timings: PeerTiming[]): string {
+  const [strict, fused] = ['lrlab wasm', RELAXED_PEER].map((name) => timings.find((t) => t.name === name)!.check);
+  const relative = Math.abs(fused - strict) / Math.abs(strict);
+  if (!(relative < 1e-2)) throw new Error(`the relaxed build's final loss ${fused} is far from the strict build's ${strict}`);
+  return `\n${RELAXED_PEER}: final loss ${fused} against the strict build's ${strict} (relative difference ${relative.toExponential(2)}; ` +
+    'fused multiply-adds: other bits, outside the determinism promise).\n';
 }

@@ -5,7 +5,9 @@
  * times across runs. The f32x4 peak (peak.ts) brackets every peer's run
  * (P A P B P C P …): each run is set against the higher of the peaks taken just
  * before and just after it, so one slow peak sample cannot inflate a share.
- * A second probe (the relaxed build's FMA peak) may bracket the same runs.
+ * A second probe (the relaxed build's FMA peak) may bracket the same runs. With
+ * `alternate`, odd rounds run the peers in reverse order (A B C, C B A, …), so
+ * that no peer always runs right after the same one (TF.js's garbage, say).
  */
 export interface Peer {
   name: string;
@@ -33,19 +35,32 @@ export interface PeakProbe {
   sample(): number;
 }
 
-export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: PeakProbe, fma?: PeakProbe): Promise<PeerTiming[]> {
+export interface MeasureOptions {
+  /** A second probe bracketing the same runs (the FMA peak): PeerTiming.fmaPeaks. */
+  fma?: PeakProbe;
+  /** Odd rounds in reverse peer order. */
+  alternate?: boolean;
+}
+
+export async function measure(peers: Peer[], rounds: number, warmup = 1, peak?: PeakProbe, { fma, alternate = false }: MeasureOptions = {}): Promise<PeerTiming[]> {
   for (const p of peers) await p.setup?.();
   const samples = peers.map(() => [] as number[]);
   const peaks = peers.map(() => [] as number[]);
   const fmaPeaks = peers.map(() => [] as number[]);
   const checks = peers.map(() => NaN);
+  // With two probes their order alternates from round to round, so neither always runs first after a peer.
+  const probe = (r: number) => {
+    if (r & 1) { const f = fma?.sample() ?? NaN; return [peak?.sample() ?? NaN, f]; }
+    return [peak?.sample() ?? NaN, fma?.sample() ?? NaN];
+  };
   for (let r = -warmup; r < rounds; r++) {
-    let before = peak?.sample() ?? NaN, fmaBefore = fma?.sample() ?? NaN;
-    for (let i = 0; i < peers.length; i++) {
+    let [before, fmaBefore] = probe(r);
+    for (let q = 0; q < peers.length; q++) {
+      const i = alternate && r & 1 ? peers.length - 1 - q : q;
       const started = performance.now();
       checks[i] = await peers[i].run();
       const ms = performance.now() - started;
-      const after = peak?.sample() ?? NaN, fmaAfter = fma?.sample() ?? NaN;
+      const [after, fmaAfter] = probe(r);
       if (r >= 0) {
         samples[i].push(ms);
         peaks[i].push(Math.max(before, after));

@@ -122,7 +122,8 @@ export async function gemmSuite({ quick }: SuiteOptions): Promise<string> {
     const peers = [wasmPeer('lrlab wasm', strict), ...(fused ? [wasmPeer(RELAXED_PEER, fused)] : []), js, tfPeer('wasm', 1), tfPeer('cpu', 16)];
     const reps_ = [reps, ...(fused ? [reps] : []), Math.max(1, reps >> 4), reps, Math.max(1, Math.round(reps / 16))];
     // Each round of each peer is bracketed by the peak (and the FMA peak); its share is against the higher of the two.
-    const timings = await measure(peers, quick ? 1 : 7, 1, peak, fma);
+    // Odd rounds run the peers in reverse order.
+    const timings = await measure(peers, quick ? 1 : 7, 1, peak, { fma, alternate: true });
     const flops = 2 * m * k * n;
     const lines = [`### ${shape.label}`, '', `| peer | GFLOP/s | % of peak |${fma ? ' % of FMA peak |' : ''} × lrlab wasm speed |`, `|---|---:|---:|${fma ? '---:|' : ''}---:|`];
     const rate = timings.map((t, i) => (flops * reps_[i]) / (t.medianMs * 1e6));

@@ -62,7 +62,7 @@ export async function blobsSuite({ quick }: SuiteOptions): Promise<string> {
     tfPeer('tfjs cpu', 'cpu', model, optimizer, train, epochs, 32),
   ];
   // A fit here takes milliseconds: more rounds keep the median steady on a noisy machine.
-  const timings = await measure(peers, quick ? 1 : 15, 1, peak);
+  const timings = await measure(peers, quick ? 1 : 15, 1, peak, { alternate: true });
   return ratioTable(`blobs experiment, ${epochs} epochs (check: final training loss)`, timings, 'lrlab wasm',
     { samplesPerRun: 500 * epochs, flopsPerRun: trainingFlops(model, 500 * epochs) });
 }
@@ -102,7 +102,7 @@ export async function mlpSuite({ quick }: SuiteOptions): Promise<string> {
       tfPeer('tfjs wasm', 'wasm', spec, optimizer, data, epochs, 64),
       tfPeer('tfjs cpu', 'cpu', spec, optimizer, data, epochs, 64),
     ];
-    const timings = await measure(peers, quick ? 1 : 3, 1, peak, fma);
+    const timings = await measure(peers, quick ? 1 : 3, 1, peak, { fma, alternate: true });
     out.push(ratioTable(`784 → ${hidden.join(' → ')} → 10, Adam, batch 64, ${rows} rows × ${epochs} epoch`, timings, 'lrlab wasm',
       { samplesPerRun: rows * epochs, flopsPerRun: trainingFlops(spec, rows * epochs) }) + (relaxed ? relaxedLoss(timings) : ''));
   }

@@ -23,7 +23,7 @@ export { recommendLr, type Recommendation, type RecommendOptions, type LrEvidenc
 export type { PlateauSpec, Monitor, Mode } from './plateau.js';
 export type { EarlyStoppingSpec } from './early-stopping.js';
 export type { LrPolicySpec, DivergenceSpec, PolicyState } from './lr-policy.js';
-export { runExperiment, TUTORIAL_EXPERIMENT, SKLEARN_TUTORIAL_DATA, type ExperimentSpec, type ExperimentResult } from './experiment.js';
+export { runExperiment, validateExperiment, TUTORIAL_EXPERIMENT, SKLEARN_TUTORIAL_DATA, type ExperimentSpec, type ExperimentResult } from './experiment.js';
 export { validateSweep, expandSweep, sweepCells, type SweepSpec, type NormalizedSweep, type HalvingSpec } from './sweep/spec.js';
 export { logGrid, linearGrid, type AxisSpec } from './sweep/axes.js';
 export { runSweep, type SweepRunOptions, type SweepProgress } from './sweep/run.js';

@@ -26,7 +26,7 @@ export const RECOMMEND_FLAGS = flagSet(defineFlags({
   },
   json: { type: 'boolean', help: 'print exactly one JSON object (the recommendation) on stdout' },
   out: { type: 'string', arg: 'DIR', help: 'where to write the report (default runs/recommend)' },
-  workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
+  workers: { type: 'string', arg: 'N', help: 'trials at a time: N − 1 worker threads and this one (default: one per core)' },
   inline: { type: 'boolean', help: 'run in this thread, one trial after another' },
 }), EXPERIMENT_FLAGS, HELP_FLAG);
 

@@ -19,7 +19,7 @@ export const TUTORIAL_FLAGS = flagSet(defineFlags({
   out: { type: 'string', arg: 'DIR', help: 'where to write the report (default runs/tutorial)' },
   repeats: { type: 'string', arg: 'N', help: 'runs per value, seeds 1, 2, … (default 1)' },
   epochs: { type: 'string', arg: 'N', help: "epochs per run (default 200, the tutorial's)" },
-  workers: { type: 'string', arg: 'N', help: 'worker threads (default: one per core)' },
+  workers: { type: 'string', arg: 'N', help: 'trials at a time: N − 1 worker threads and this one (default: one per core)' },
   inline: { type: 'boolean', help: 'run in this thread instead of a pool' },
 }), HELP_FLAG);
 

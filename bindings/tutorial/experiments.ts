@@ -7,8 +7,10 @@
  * divergence guard (Keras has none: an LR of 1 oscillates instead of stopping).
  *
  * Every section is a sweep over one axis of that base; all trials of all
- * sections run at once on one executor (identical specs, e.g. lr 0.01 without
- * momentum in sections 1 and 2, run once). Section 3 trains nothing: it
+ * sections run at once on one executor, a trial id that two sections share
+ * once. (Section 2's momentum 0 and section 6's SGD repeat section 1's lr 0.01
+ * as runs of their own: their specs name the momentum and the Keras defaults,
+ * so their ids differ, as the tutorial's runs are separate.) Section 3 trains nothing: it
  * evaluates the inverse-time decay formula as lrlab's schedule computes it.
  */
 import { SKLEARN_TUTORIAL_DATA, type ExperimentSpec } from '../experiment.js';

@@ -17,7 +17,7 @@ export const NODE_BUNDLE = {
   packages: 'external',
   legalComments: 'none',
   // Compiling a file costs V8 time in proportion to its length: whitespace and comments are left out
-  // (names are kept, so stack traces still name the functions). See scripts/build-node.ts.
+  // (names are kept, so stack traces still name the functions).
   minifyWhitespace: true,
   logLevel: 'warning',
 } as const;

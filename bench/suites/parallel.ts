@@ -21,7 +21,6 @@ import { mnistShaped, randomClassification, trainingFlops, type SuiteOptions } f
 const execFileAsync = promisify(execFile);
 const SWEEP_PHASE = fileURLToPath(new URL('../sweep-phase.ts', import.meta.url));
 
-/** 784 → 512 → 512 → 10, Adam, batch 256: the steady state is the second epoch (the first includes starting the workers). */
 /** The cores this process got (bench/core-share.ts) before and after a suite: the ceiling of any speed-up from a second thread. */
 function coreShareLine(before: number, after: number): string {
   return `Cores this process got (two f32x4 peak loops at once against one): ${before.toFixed(2)}× before the suite, ${after.toFixed(2)}× after.\n`;
@@ -33,6 +32,7 @@ function pairedRatio(a: number[], b: number[]): number {
   return median(Array.from({ length: n }, (_, r) => a[a.length - n + r] / b[b.length - n + r]));
 }
 
+/** 784 → 512 → 512 → 10, Adam, batch 256: the steady state is the second epoch (the first includes starting the workers). */
 export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
   const rows = quick ? 512 : 4096;
   const data = randomClassification(rows, 784, 10, 5);
@@ -77,7 +77,8 @@ export async function threadsSuite({ quick }: SuiteOptions): Promise<string> {
  * cold JIT on every thread, the pool's worker started before the imports as bin/lrlab.js starts it,
  * results appended to a store), and
  * again in this warm process with a fresh pool each time (inline then has the warm JIT, the
- * worker does not). Interleaved; the times are the sweep phase only.
+ * worker does not) and with one pool kept over the rounds (both warm). Interleaved; the times are
+ * the sweep phase only.
  */
 export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
   const spec = await sweepSpecFromFlags({});
@@ -118,7 +119,19 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
       }
     },
   });
-  const warmPeers = [warm('lrlab inline', () => new InlineExecutor()), warm('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 }))];
+  // A pool made once and kept: its worker warmed by the warm-up round and by every run before (an app
+  // that embeds the trainer, `lrlab worker`); what is left is the cost of sharing two cores.
+  let kept: PoolExecutor | undefined;
+  const keptPeer: Peer = {
+    name: 'lrlab pool (2 at a time), kept',
+    setup: () => { kept = new PoolExecutor({ concurrency: 2 }); },
+    async run() {
+      const results = await runSweep(sweep, { executor: kept! });
+      return results.filter((r) => r.status !== 'failed').length;
+    },
+    teardown: () => kept?.close(),
+  };
+  const warmPeers = [warm('lrlab inline', () => new InlineExecutor()), warm('lrlab pool (2 at a time)', () => new PoolExecutor({ concurrency: 2 })), keptPeer];
   const warmTimings = await measure(warmPeers, rounds);
   const shareAfter = await coreShare(quick ? 1 : 9);
   const ratio = (t: PeerTiming[]) => `${(t[0].medianMs / t[1].medianMs).toFixed(2)}× faster than inline ` +
@@ -128,6 +141,6 @@ export async function sweepSuite({ quick }: SuiteOptions): Promise<string> {
     `\npool: ${ratio(cold)}, fresh processes as npm start runs them; each thread's busy time in the trials ` +
     `(median of the measured runs): main thread ${median(busyMs.slice(-rounds).map((b) => b[0]!)).toFixed(0)} ms, ` +
     `worker ${median(busyMs.slice(-rounds).map((b) => b[1] ?? 0)).toFixed(0)} ms.\n\n` +
-    ratioTable('the same sweep in this warm process, a fresh pool each time (its worker starts cold; check: trials run)', warmTimings, 'lrlab inline') +
-    `\npool in a warm process: ${ratio(warmTimings)}.\n` + coreShareLine(shareBefore, shareAfter);
+    ratioTable('the same sweep in this warm process, a fresh pool each time (its worker starts cold) and one pool kept (check: trials run)', warmTimings, 'lrlab inline') +
+    `\npool in a warm process: ${ratio(warmTimings)}; the kept pool: ${ratio([warmTimings[0], warmTimings[2]])}.\n` + coreShareLine(shareBefore, shareAfter);
 }

@@ -10,8 +10,9 @@ import './relaxed.js'; // first: enables relaxed SIMD before anything is compile
 import { blobsSuite, mlpSuite } from './suites/training.js';
 import { gemmSuite } from './suites/gemm.js';
 import { sweepSuite, threadsSuite } from './suites/parallel.js';
+import { tileSuite } from './suites/tile.js';
 
-const SUITES = { gemm: gemmSuite, blobs: blobsSuite, mlp: mlpSuite, threads: threadsSuite, sweep: sweepSuite } as const;
+const SUITES = { gemm: gemmSuite, tile: tileSuite, blobs: blobsSuite, mlp: mlpSuite, threads: threadsSuite, sweep: sweepSuite } as const;
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, suite: { type: 'string', multiple: true } },

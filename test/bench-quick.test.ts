@@ -24,6 +24,9 @@ it('npm run bench -- --quick runs every suite and peer', async () => {
   expect(tables.some((t) => /2 threads: [\d.]+× one thread/.test(t))).toBe(true);
   expect(report).toMatch(/serial part, split by parameter range\*\* \| \*\*\d+\.\d+\*\*/);
   expect(tables.some((t) => /pool: [\d.]+× faster than inline/.test(t))).toBe(true);
+  expect(report).toMatch(/the kept pool: [\d.]+× faster than inline/);
+  const tile = tables.find((t) => t.startsWith("the 4 × 8 tile's k loop"));
+  expect(peersOf(tile ?? '')).toHaveLength(4);
   for (const table of tables) {
     const rows = peersOf(table);
     expect(rows.length).toBeGreaterThanOrEqual(2);

@@ -36,7 +36,7 @@ export async function tileSuite({ quick }: SuiteOptions): Promise<string> {
   const strip = 65536 * Math.floor(memory.buffer.byteLength / 65536 - 2), panel = strip + 65536, out = panel + 32768;
   // Values near 1: the sums stay finite and normal over every run.
   new Float32Array(memory.buffer, strip, 65536 / 4 + 32768 / 4).forEach((_, i, f) => { f[i] = 1 + (i % 7) * 1e-7; });
-  const k = 64; // strip 4 KiB (64 with A splatted), panel 2 KiB: L1
+  const k = 64; // a strip of 1 KiB (4 KiB with A splatted) and a panel of 2 KiB: all in L1
   const reps = quick ? 10 : 40000;
   const peak = await peakPeer(quick ? 1 : 4);
   const peers = ARRANGEMENTS.map(([fn, name]): Peer => ({
